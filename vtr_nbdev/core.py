@@ -198,7 +198,10 @@ HEADS: dict[str, type[RetrievalHead]] = {}
 def register_head(name: str):
     "Class decorator: make a `RetrievalHead` subclass available as `build_head(name)`."
     def deco(cls):
-        if name in HEADS and HEADS[name] is not cls: raise ValueError(f"a head named {name!r} is already registered")
+        old = HEADS.get(name)
+        # re-running a notebook (or importing its exported module after it) re-defines the same class: replace it
+        if old is not None and old.__qualname__ != cls.__qualname__:
+            raise ValueError(f"a head named {name!r} is already registered ({old.__module__}.{old.__qualname__})")
         cls.name = name; HEADS[name] = cls
         return cls
     return deco
