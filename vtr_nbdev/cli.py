@@ -20,7 +20,7 @@ from .learner import retrieval_learner, fit_warmup_cosine
 
 # %% auto #0
 __all__ = ['per_category_r1', 'eval_loaders', 'evaluate_split', 'report', 'resolve_data', 'train', 'vtr_train', 'vtr_eval',
-           'compare_methods', 'summarize']
+           'evaluate_checkpoint', 'compare_methods', 'summarize']
 
 # %% ../nbs/14_cli.ipynb #67168789
 def per_category_r1(sims: torch.Tensor, gt: torch.Tensor, captions) -> dict:
@@ -110,8 +110,13 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     res.update(method=method, dataset=dataset, backbone=backbone, epochs=epochs, seed=seed,
                train_seconds=round(time.time() - t0, 1), skipped_train_videos=skipped,
                val_history=json.loads((out / "metrics.json").read_text())["history"])
+    if dataset == "synthetic":   # the compositional split: attribute-action combinations never seen in training
+        comp = evaluate_split(best, read_dataset(dataset, root, "comp_test"), batch_size, workers)
+        res["comp_test"] = {k: comp[k] for k in ("t2v", "v2t", "n_texts", "n_videos", "chance_R@1")}
     (out / "test_metrics.json").write_text(json.dumps(res, indent=1))
     print(report(res, f"test split, best checkpoint ({out / 'best'}):"))
+    if "comp_test" in res: print(f"compositional split: t2v R@1 {res['comp_test']['t2v']['R@1']:.1f}, v2t R@1 {res['comp_test']['v2t']['R@1']:.1f} "
+                                 f"({res['comp_test']['n_videos']} videos)")
     print(f"metrics written to {out / 'test_metrics.json'}; total {res['train_seconds']:.0f}s")
     return res
 
@@ -156,6 +161,11 @@ def vtr_eval(
     device: str = None,              # cpu / cuda (default: cuda if available)
 ):
     "Evaluate a checkpoint on a dataset split: prints the metrics table and writes it as JSON."
+    evaluate_checkpoint(checkpoint, dataset, data_path, preset, split, batch_size, workers, out, device)
+
+def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset="default", split="test", batch_size=32,
+                        workers=2, out=None, device=None) -> dict:
+    "What `vtr_eval` does, returning the metrics dict (the console command itself returns nothing: its exit code is 0)."
     model = load_retriever(checkpoint, device=default_device(device))
     ann = read_dataset(dataset, resolve_data(dataset, data_path, preset), split)
     res = evaluate_split(model, ann, batch_size, workers)
@@ -177,6 +187,7 @@ def compare_methods(methods: list[str], seeds=(0, 1, 2), preset: str = "default"
             r = train(method=m, preset=preset, seed=s, epochs=epochs, out=f"{out}/{m}_seed{s}", show=False, **train_kw)
             row = {"method": m, "seed": s, "t2v_R@1": r["t2v"]["R@1"], "v2t_R@1": r["v2t"]["R@1"]}
             for k, v in r.get("categories", {}).items(): row[f"{k}_R@1"] = v["R@1"]
+            if "comp_test" in r: row["comp_t2v_R@1"], row["comp_v2t_R@1"] = r["comp_test"]["t2v"]["R@1"], r["comp_test"]["v2t"]["R@1"]
             rows.append(row)
     return pd.DataFrame(rows)
 

@@ -127,6 +127,7 @@ def _msrvtt_duration(v: dict | None):
 def read_msrvtt(root, # folder with MSRVTT_data.json and the split csv files
                 split: str = "train", # 'train' | 'val' | 'test' (1k-A) | 'test_full'
                 train_csv: str = "MSRVTT_train.9k.csv",
+                test_csv: str = "MSRVTT_JSFUSION_test.csv", # the one-caption-per-video test list (JSFUSION format)
                 video_dir=None, # default root/'videos'
                 ext: str = ".mp4",
                 name: str = "msrvtt",
@@ -152,7 +153,7 @@ def read_msrvtt(root, # folder with MSRVTT_data.json and the split csv files
         caps, vids = _msrvtt_sentences(root, reader)
         expand([v for v, d in vids.items() if d.get("split") == "test"], caps, vids)
     elif split_file == "test":
-        path = _need(root / "MSRVTT_JSFUSION_test.csv", reader)
+        path = _need(root / test_csv, reader)
         with open(path, newline="", encoding="utf-8") as f: rows = list(csv.DictReader(f))
         if rows and not {"video_id", "sentence"} <= set(rows[0]):
             raise ValueError(f"{reader}: {path} needs columns video_id and sentence (has {list(rows[0])})")
@@ -281,8 +282,9 @@ READERS = {"msrvtt": read_msrvtt, "msvd": read_msvd, "didemo": read_didemo, "act
 
 def read_dataset(name: str, root, split: str = "train", **kw) -> Annotations:
     "Read a benchmark split by name: 'msrvtt' | 'msvd' | 'didemo' | 'activitynet' | 'vatex' | 'lsmdc' | 'synthetic'."
-    if name == "synthetic":
+    if name == "synthetic":   # MSR-VTT layout; 'comp_test' = the compositional split (held-out attribute-action combinations)
         kw.setdefault("train_csv", "MSRVTT_train.9k.csv")
+        if split == "comp_test": split, kw["test_csv"] = "test", "MSRVTT_comp_test.csv"
         return read_msrvtt(root, split, name="synthetic", **kw)
     if name not in READERS: raise ValueError(f"unknown dataset {name!r}; use one of {sorted([*READERS, 'synthetic'])}")
     return READERS[name](root, split, **kw)
