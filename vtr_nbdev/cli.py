@@ -20,7 +20,8 @@ from .learner import retrieval_learner, fit_warmup_cosine
 
 # %% auto #0
 __all__ = ['per_category_r1', 'eval_loaders', 'evaluate_split', 'report', 'resolve_data', 'train', 'vtr_train', 'vtr_eval',
-           'evaluate_checkpoint', 'compare_methods', 'summarize']
+           'evaluate_checkpoint', 'dashes_to_underscores', 'run_cli', 'vtr_train_main', 'vtr_eval_main',
+           'compare_methods', 'summarize']
 
 # %% ../nbs/14_cli.ipynb #67168789
 def per_category_r1(sims: torch.Tensor, gt: torch.Tensor, captions) -> dict:
@@ -177,6 +178,28 @@ def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset=
     return res
 
 # %% ../nbs/14_cli.ipynb #b466b481
+def dashes_to_underscores(argv: list[str]) -> list[str]:
+    "Option names with dashes -> underscores (`--batch-size=64` -> `--batch_size=64`); values and positionals untouched."
+    out = []
+    for a in argv:
+        if a.startswith("--"):
+            name, eq, val = a[2:].partition("=")
+            a = "--" + name.replace("-", "_") + eq + val
+        out.append(a)
+    return out
+
+def run_cli(func, argv: list[str] | None = None):
+    "Parse `argv` (default `sys.argv[1:]`) for a `call_parse` function, with either option spelling, and call it."
+    from fastcore.script import anno_parser
+    import inspect
+    args = anno_parser(func).parse_args(dashes_to_underscores(sys.argv[1:] if argv is None else list(argv)))
+    params = inspect.signature(func).parameters   # drop the parser's own extras (--pdb, --xtra)
+    return func(**{k: v for k, v in vars(args).items() if k in params})
+
+def vtr_train_main(): run_cli(vtr_train)
+def vtr_eval_main(): run_cli(vtr_eval)
+
+# %% ../nbs/14_cli.ipynb #dc8fe831
 def compare_methods(methods: list[str], seeds=(0, 1, 2), preset: str = "default", epochs: int = 5,
                     out: str = "runs/compare", **train_kw):
     "Train and test every method with every seed; a pandas DataFrame with one row per (method, seed)."
