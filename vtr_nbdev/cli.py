@@ -14,12 +14,15 @@ from fastcore.script import call_parse, Param, store_true
 from .core import *
 from .data import read_dataset, PairDataset, VideoDataset, TextDataset, make_dataloaders
 from .synthetic import ensure_synthetic
-from .metrics import retrieval_metrics, retrieval_ranks, format_metrics
+from .metrics import (retrieval_metrics, retrieval_ranks, format_metrics, results_dict, format_results, write_results,
+    read_results, postprocess_results, postprocess_params, tune_invgc, rsum, t2v_metrics, v2t_metrics, POSTPROCESSORS)
 from .model import build_retriever, load_retriever, encode_loader, similarity, list_methods, Retriever
-from .learner import retrieval_learner, fit_warmup_cosine
+from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, resume_from,
+                               memory_estimate, init_distributed)
 
 # %% auto #0
-__all__ = ['per_category_r1', 'eval_loaders', 'evaluate_split', 'report', 'resolve_data', 'train', 'vtr_train', 'vtr_eval',
+__all__ = ['per_category_r1', 'eval_loaders', 'encode_split', 'split_results', 'evaluate_split', 'report', 'resolve_data',
+           'train', 'vtr_train', 'parse_pp_params', 'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval',
            'evaluate_checkpoint', 'dashes_to_underscores', 'run_cli', 'vtr_train_main', 'vtr_eval_main',
            'compare_methods', 'summarize']
 
@@ -44,29 +47,31 @@ def eval_loaders(model: Retriever, ann, tokenizer, batch_size: int = 32, num_wor
     tdl = DataLoader(tds, batch_size=max(batch_size, 256), shuffle=False)
     return vdl, tdl, tds.text_video_idx
 
-def evaluate_split(model: Retriever, ann, batch_size: int = 32, num_workers: int = 0, budget_bytes: int = 2**30) -> dict:
-    "Encode every video and text of `ann` once, score all pairs, and return metrics (+ per-category R@1)."
+def encode_split(model: Retriever, ann, batch_size: int = 32, num_workers: int = 0) -> tuple:
+    "Encode every text and video of `ann` once: (TextEmb (T), VideoEmb (V), gt (T,) long)."
     vdl, tdl, gt = eval_loaders(model, ann, model.tokenizer(), batch_size, num_workers)
     videos, _ = encode_loader(model, vdl, "video"); texts, _ = encode_loader(model, tdl, "text")
-    sims = similarity(model, texts, videos, budget_bytes=budget_bytes)
-    res = retrieval_metrics(sims, gt)
-    res["n_texts"], res["n_videos"] = int(sims.shape[0]), int(sims.shape[1])
-    res["chance_R@1"] = 100.0 / sims.shape[1]
-    if not getattr(ann, "paragraph", False): res["categories"] = per_category_r1(sims, torch.as_tensor(gt), _text_captions(ann))
+    return texts, videos, torch.as_tensor(gt).long()
+
+def split_results(sims: torch.Tensor, gt, ann) -> dict:
+    "`results_dict` of a split's (T,V) scores with the split's protocol, plus per-category t2v R@1 (not for paragraphs)."
+    paragraph = bool(getattr(ann, "paragraph", False))
+    res = results_dict(sims, gt, paragraph=paragraph)
+    if not paragraph: res["categories"] = per_category_r1(sims, torch.as_tensor(gt), _text_captions(ann))
     return res
+
+def evaluate_split(model: Retriever, ann, batch_size: int = 32, num_workers: int = 0, budget_bytes: int = 2**30) -> dict:
+    "Encode every video and text of `ann` once, score all pairs, and return the results record (+ per-category R@1)."
+    texts, videos, gt = encode_split(model, ann, batch_size, num_workers)
+    return split_results(similarity(model, texts, videos, budget_bytes=budget_bytes), gt, ann)
 
 def _text_captions(ann):
     "The captions in the order `TextDataset` yields them."
     return ann.captions
 
 def report(res: dict, title: str = "") -> str:
-    "The metrics table printed by `vtr_train` and `vtr_eval`."
-    lines = [title] if title else []
-    lines.append(format_metrics({k: res[k] for k in ("t2v", "v2t")}))
-    lines.append(f"texts {res.get('n_texts')}, videos {res.get('n_videos')}, chance R@1 = {res.get('chance_R@1', float('nan')):.2f}%")
-    if res.get("categories"):
-        lines.append("t2v R@1 by caption category: " + ", ".join(f"{k} {v['R@1']:.1f} (n={v['n']})" for k, v in res["categories"].items()))
-    return "\n".join(lines)
+    "The results table printed by `vtr_train` and `vtr_eval` (`metrics.format_results`)."
+    return format_results(res, title)
 
 # %% ../nbs/14_cli.ipynb #5dd8ccaf
 def resolve_data(dataset: str, data_path: str | None, preset: str, data_seed: int = 0, size: int = 64) -> Path:
@@ -83,8 +88,14 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
           backbone: str = "vtr-tiny", pretrained: str | None = None, frames: int = 8, words: int = 24,
           batch_size: int = 32, epochs: int = 5, lr: float = 5e-4, lr_backbone: float | None = None, wd: float = 0.2,
           warmup: float = 0.1, seed: int = 0, out: str = "runs/vtr_train", workers: int = 2,
-          freeze_backbone: bool = False, device: str | None = None, show: bool = True) -> dict:
-    "Train `method` on `dataset`, evaluate on validation each epoch, then the best checkpoint on test. Returns the metrics."
+          freeze_backbone: bool = False, device: str | None = None, show: bool = True, accum_steps: int = 1,
+          amp: str = "auto", grad_checkpoint: bool = False, resume: str | None = None, checkpoint_every: int = 1) -> dict:
+    """Train `method` on `dataset`, evaluate on validation each epoch, then the best checkpoint on test. Returns the metrics.
+    The full training state is saved atomically to `out/checkpoints/last` (previous in `prev`) every `checkpoint_every`
+    epochs; `resume` (the run folder or a checkpoint folder) continues an interrupted run with the same `out`, `epochs`
+    and `seed` and reaches the same weights. `accum_steps` > 1 computes the loss of the whole batch exactly (gradient
+    cache); under torchrun each process trains `batch_size` clips and the embeddings are gathered for the loss."""
+    rank, world = init_distributed()          # a no-op unless launched by torchrun / accelerate launch
     t0 = time.time(); seed_everything(seed)
     if lr_backbone is None: lr_backbone = lr * (1e-3 if pretrained else 1.0)   # CLIP4Clip coef_lr for pretrained CLIP
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -99,12 +110,18 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     dev = default_device(device)
     dls = make_dataloaders(train_ds, valid_ds, eval_videos, eval_texts, bs=batch_size, num_workers=workers, device=dev, seed=seed)
     learn = retrieval_learner(dls, model.to(dev), eval_dls=(dls.eval_video_dl, dls.eval_text_dl, eval_texts.text_video_idx),
-                              save_dir=out, wd=wd, freeze_backbone=freeze_backbone, show_eval_progress=show)
+                              save_dir=out, wd=wd, freeze_backbone=freeze_backbone, show_eval_progress=show,
+                              amp=amp, accum_steps=accum_steps, grad_checkpoint=grad_checkpoint,
+                              cbs=[CheckpointCallback(out / "checkpoints", every=checkpoint_every)])
     if not show: learn.remove_cbs([cb for cb in learn.cbs if type(cb).__name__ == "ProgressCallback"])
     n_params = sum(p.numel() for p in model.parameters())
     print(f"vtr_train: {method} on {dataset} ({root}), backbone {backbone}, {n_params/1e6:.2f}M params, "
           f"{len(train_ds)} train pairs, {len(ann['val'].videos)} val / {len(ann['test'].videos)} test videos, device {dev}")
-    fit_warmup_cosine(learn, epochs, lr=lr, lr_backbone=lr_backbone, warmup_pct=warmup)
+    if rank == 0: memory_estimate(model, batch_size, accum_steps=accum_steps, world_size=world, amp=amp)
+    start = resume_from(learn, resume) if resume else 0
+    if start: print(f"vtr_train: resumed from {resume}; epochs {start}..{epochs - 1} remain")
+    fit_warmup_cosine(learn, epochs, lr=lr, lr_backbone=lr_backbone, warmup_pct=warmup, start_epoch=start)
+    if rank != 0: return {}                   # only rank 0 evaluates the test split and writes files
     skipped = len(train_ds.skipped)
     best = load_retriever(out / "best", device=dev)
     res = evaluate_split(best, ann["test"], batch_size, workers)
@@ -114,7 +131,7 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     if dataset == "synthetic":   # the compositional split: attribute-action combinations never seen in training
         comp = evaluate_split(best, read_dataset(dataset, root, "comp_test"), batch_size, workers)
         res["comp_test"] = {k: comp[k] for k in ("t2v", "v2t", "n_texts", "n_videos", "chance_R@1")}
-    (out / "test_metrics.json").write_text(json.dumps(res, indent=1))
+    write_results(res, out / "test_metrics.json")
     print(report(res, f"test split, best checkpoint ({out / 'best'}):"))
     if "comp_test" in res: print(f"compositional split: t2v R@1 {res['comp_test']['t2v']['R@1']:.1f}, v2t R@1 {res['comp_test']['v2t']['R@1']:.1f} "
                                  f"({res['comp_test']['n_videos']} videos)")
@@ -142,13 +159,148 @@ def vtr_train(
     workers: int = 2,                # DataLoader worker processes
     freeze_backbone: store_true = False,  # train only the head
     device: str = None,              # cpu / cuda / cuda:1 (default: cuda if available)
+    accum_steps: int = 1,            # encode each batch in N sub-batches: the gradients of the whole batch with ~1/N of the activation memory
+    amp: str = "auto",               # mixed precision on CUDA: auto (bf16 if supported, else fp16) | bf16 | fp16 | no; CPU trains in float32
+    grad_checkpoint: store_true = False,  # recompute the backbone's activations in backward (less memory, slower)
+    resume: str = None,              # continue an interrupted run: its --out folder, OUT/checkpoints, or a checkpoint folder like OUT/checkpoints/prev
+    checkpoint_every: int = 1,       # save the full training state every N epochs (OUT/checkpoints/last; the previous in prev)
 ):
     "Train a video-text retriever and evaluate it (defaults: synthetic benchmark, tiny backbone, seqTransf, under 10 min on 2 CPU cores)."
     train(method=method, dataset=dataset, data_path=data_path, preset=preset, backbone=backbone, pretrained=pretrained,
           frames=frames, words=words, batch_size=batch_size, epochs=epochs, lr=lr, lr_backbone=lr_backbone, wd=wd,
-          seed=seed, out=out, workers=workers, freeze_backbone=freeze_backbone, device=device)
+          seed=seed, out=out, workers=workers, freeze_backbone=freeze_backbone, device=device, accum_steps=accum_steps,
+          amp=amp, grad_checkpoint=grad_checkpoint, resume=resume, checkpoint_every=checkpoint_every)
 
 # %% ../nbs/14_cli.ipynb #52f14e11
+def parse_pp_params(method: str, text: str | None) -> dict:
+    "Hyperparameter overrides from the command line, `'beta=20,k=1,dynamic=false'`, typed like the method's defaults."
+    if not text: return {}
+    defaults = postprocess_params(method)
+    out = {}
+    for item in text.split(","):
+        name, eq, val = item.strip().partition("=")
+        name = name.strip()
+        if not eq: raise ValueError(f"--pp-params: expected name=value, got {item!r}")
+        if name not in defaults: raise ValueError(f"--pp-params: {method} has no parameter {name!r}; its parameters are {sorted(defaults)}")
+        ref, val = defaults[name], val.strip()
+        if isinstance(ref, bool):
+            if val.lower() not in ("1", "0", "true", "false", "yes", "no"): raise ValueError(f"--pp-params: {name} must be true or false, got {val!r}")
+            out[name] = val.lower() in ("1", "true", "yes")
+        else:
+            try: num = float(val)
+            except ValueError: raise ValueError(f"--pp-params: {name} must be a number, got {val!r}") from None
+            if isinstance(ref, int) and num != int(num): raise ValueError(f"--pp-params: {name} must be an integer, got {val!r}")
+            out[name] = int(num) if isinstance(ref, int) else num
+    return out
+
+@torch.no_grad()
+def embedding_vectors(model: Retriever, texts, videos, n_check: int = 16):
+    "(text vectors (T,D), video vectors (V,D)) if the head scores pairs as `scale · sent · pooledᵀ` (checked on a few pairs), else None."
+    head = model.head
+    if head.pairwise or "sent" not in texts or "pooled" not in videos: return None
+    t, v = texts[:n_check], videos[:n_check]
+    was_training = head.training; head.eval()
+    got = head.score(t.to(model.device), v.to(model.device)).sims.float().cpu()
+    head.train(was_training)
+    scale = float(head.scale().detach())
+    want = scale * (t.sent.float() @ v.pooled.float().T)
+    if not torch.allclose(got, want, rtol=1e-3, atol=1e-3 * scale): return None
+    return texts.sent.float(), videos.pooled.float()
+
+# %% ../nbs/14_cli.ipynb #b003c533
+def _checkpoint_key(checkpoint) -> dict:
+    "What identifies a checkpoint's weights for the bank cache: its folder and the weight file's size and mtime."
+    f = Path(checkpoint) / "model.safetensors"
+    st = f.stat() if f.exists() else None
+    return {"checkpoint": str(Path(checkpoint).resolve()), "size": st.st_size if st else None, "mtime_ns": st.st_mtime_ns if st else None}
+
+def encode_bank(model: Retriever, ann, kind: str, checkpoint=None, cache_dir=None, size: int | None = None,
+                seed: int = 0, batch_size: int = 32, num_workers: int = 0):
+    "Encode the texts or videos (`kind`) of `ann` (optionally a random subset of `size`) with `model`, cached in `cache_dir`."
+    import hashlib
+    from torch.utils.data import DataLoader, Subset
+    if kind not in ("text", "video"): raise ValueError(f"kind must be 'text' or 'video', got {kind!r}")
+    if kind == "video": ds = VideoDataset(ann, n_frames=model.cfg.n_frames, size=model.image_size, mode="uniform", on_error="skip")
+    else: ds = TextDataset(ann, model.tokenizer())
+    n = len(ds)
+    if size is not None and size < n:
+        ds = Subset(ds, sorted(torch.randperm(n, generator=torch.Generator().manual_seed(seed))[:size].tolist()))
+    path = None
+    if cache_dir is not None and checkpoint is not None:
+        key = json.dumps({**_checkpoint_key(checkpoint), "dataset": ann.name, "split": ann.split, "kind": kind, "n": n,
+                          "size": size, "seed": seed, "paragraph": ann.paragraph, "frames": model.cfg.n_frames,
+                          "image_size": model.image_size, "words": model.cfg.n_words}, sort_keys=True)
+        path = Path(cache_dir) / f"{kind}_{ann.name}_{ann.split}_{hashlib.sha1(key.encode()).hexdigest()[:12]}.safetensors"
+        if path.exists():
+            try: return (VideoEmb if kind == "video" else TextEmb).load(path)
+            except Exception as e: print(f"bank cache {path} unreadable ({e}); re-encoding")
+    dl = DataLoader(ds, batch_size=batch_size if kind == "video" else max(batch_size, 256), num_workers=num_workers if kind == "video" else 0, shuffle=False)
+    emb, _ = encode_loader(model, dl, kind)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True); emb.save(path)
+    return emb
+
+# %% ../nbs/14_cli.ipynb #b466b481
+def postprocess_split(model: Retriever, method: str, sims: torch.Tensor, texts, videos, gt, ann, root, dataset: str,
+                      checkpoint=None, pp_params: str | None = None, bank_split: str = "train", bank_size: int | None = None,
+                      tune_split: str = "val", cache_dir=None, batch_size: int = 32, num_workers: int = 0) -> dict:
+    "Post-process a split's (T,V) logits with `method`, encoding the banks it needs; the results record with raw numbers kept."
+    if method not in POSTPROCESSORS: raise ValueError(f"--postprocess {method!r}: choose from none, {', '.join(POSTPROCESSORS)}")
+    overrides = parse_pp_params(method, pp_params)
+    unit = float(model.head.scale().detach())
+    S = sims.float() / unit
+    T, V = S.shape
+    kw, peeked = {}, {}
+    vecs = embedding_vectors(model, texts, videos)
+    if method in ("dbnorm", "invgc") and vecs is None:
+        raise ValueError(f"--postprocess {method} compares embeddings of the banks with the test gallery, but the "
+                         f"{model.cfg.method} head scores (text, video) pairs jointly; use dsl or qbnorm with this head")
+    what = "paragraphs" if ann.paragraph else "captions"
+    params = {"t2v": dict(overrides), "v2t": dict(overrides)}
+    if method == "dsl":
+        peeked = {"t2v": f"all {T} test {what} (each video's softmax over the test {what})",
+                  "v2t": f"all {V} test videos (each text's softmax over the test videos)"}
+    else:
+        bann = read_dataset(dataset, root, bank_split)
+        enc = dict(checkpoint=checkpoint, cache_dir=cache_dir, size=bank_size, batch_size=batch_size, num_workers=num_workers)
+        bank_t, bank_v = encode_bank(model, bann, "text", **enc), encode_bank(model, bann, "video", **enc)
+        Nt, Nv = len(bank_t), len(bank_v)
+        qb = {"t2v": f"query bank = {Nt} {bank_split} {what}", "v2t": f"query bank = {Nv} {bank_split} videos"}
+        gb = {"t2v": f"gallery bank = {Nv} {bank_split} videos", "v2t": f"gallery bank = {Nt} {bank_split} {what}"}
+        if vecs is not None:
+            bt, bv = embedding_vectors(model, bank_t, bank_v)
+            kw.update(texts=vecs[0], videos=vecs[1], bank_texts=bt, bank_videos=bv)
+        else:   # pairwise head, qbnorm: the bank is scored against the test gallery by the model itself, in chunks
+            c = 4096
+            kw["text_bank_sims"] = (similarity(model, bank_t[i:i + c], videos) / unit for i in range(0, Nt, c))
+            kw["video_bank_sims"] = (similarity(model, texts, bank_v[i:i + c]).T / unit for i in range(0, Nv, c))
+        gal = {"t2v": f"the {V} test videos", "v2t": f"the {T} test {what}"}
+        if method == "qbnorm":
+            peeked = {d: f"{qb[d]} scored against {gal[d]}" for d in qb}
+        elif method == "dbnorm":
+            peeked = {d: f"{qb[d]} scored against {gal[d]}; {gb[d]} (embedding cosine with {gal[d]})" for d in qb}
+        else:
+            peeked = {d: f"embeddings of the {qb[d]} and the {gb[d]}" for d in qb}
+            if not {"r_g", "r_q"} <= set(overrides):
+                tann = read_dataset(dataset, root, tune_split)
+                same = {v.video_id for v in tann.videos} == {v.video_id for v in ann.videos}
+                tt, tv, tgt = (encode_bank(model, tann, "text", checkpoint=checkpoint, cache_dir=cache_dir, batch_size=batch_size),
+                               encode_bank(model, tann, "video", checkpoint=checkpoint, cache_dir=cache_dir, batch_size=batch_size,
+                                           num_workers=num_workers), TextDataset(tann, model.tokenizer()).text_video_idx)
+                tq, tg = embedding_vectors(model, tt, tv)
+                fixed = {k: v for k, v in overrides.items() if k in ("local_adj", "pool_rate")}
+                tuned = {"t2v": tune_invgc(tq, tg, bt, bv, metric=lambda s: rsum(t2v_metrics(s, tgt)), **fixed),
+                         "v2t": tune_invgc(tg, tq, bv, bt, metric=lambda s: rsum(v2t_metrics(s.T, tgt)), **fixed)}
+                for d in tuned: params[d].update(r_g=tuned[d]["r_g"], r_q=tuned[d]["r_q"])
+                note = f"; r_g, r_q tuned on {dataset} {tune_split} ({len(tt)} texts, {len(tv)} videos, R@1+R@5+R@10)"
+                if same: note += f" -- WARNING: the {tune_split} split has the same videos as the evaluated split: tuned on the test data"
+                peeked = {d: p + note for d, p in peeked.items()}
+    res, p_t2v, _ = postprocess_results(method, S, gt, peeked=peeked, units=f"scores in cosine units: logits / {unit:.2f}",
+                                        params_t2v=params["t2v"], params_v2t=params["v2t"], paragraph=ann.paragraph, **kw)
+    if not ann.paragraph: res["categories"] = per_category_r1(p_t2v, torch.as_tensor(gt), _text_captions(ann))
+    return res
+
+# %% ../nbs/14_cli.ipynb #680fb209
 @call_parse
 def vtr_eval(
     checkpoint: str,                 # checkpoint folder written by vtr_train (e.g. runs/vtr_train/best)
@@ -158,26 +310,45 @@ def vtr_eval(
     split: str = "test",             # split to evaluate
     batch_size: int = 32,            # videos per encoding batch
     workers: int = 2,                # DataLoader worker processes
-    out: str = None,                 # JSON file for the metrics (default: CHECKPOINT/../eval_{dataset}_{split}.json)
+    out: str = None,                 # JSON file for the metrics (default: CHECKPOINT/../eval_{dataset}_{split}[_{postprocess}].json)
     device: str = None,              # cpu / cuda (default: cuda if available)
+    postprocess: str = None,         # none|dsl|qbnorm|dbnorm|invgc: re-score the similarity matrix at inference (dsl is transductive)
+    pp_params: str = None,           # hyperparameter overrides, e.g. "beta=20,k=1,dynamic=true" (default: the papers')
+    bank_split: str = "train",       # split whose captions and videos form the query/gallery banks
+    bank_size: int = None,           # random subset of this many bank captions and videos (default: all)
+    tune_split: str = "val",         # split on which InvGC's r_g, r_q are tuned (unless given in --pp-params)
+    cache_dir: str = None,           # bank embedding cache (default: CHECKPOINT/../pp_cache)
 ):
     "Evaluate a checkpoint on a dataset split: prints the metrics table and writes it as JSON."
-    evaluate_checkpoint(checkpoint, dataset, data_path, preset, split, batch_size, workers, out, device)
+    evaluate_checkpoint(checkpoint, dataset, data_path, preset, split, batch_size, workers, out, device, postprocess,
+                        pp_params, bank_split, bank_size, tune_split, cache_dir)
 
 def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset="default", split="test", batch_size=32,
-                        workers=2, out=None, device=None) -> dict:
-    "What `vtr_eval` does, returning the metrics dict (the console command itself returns nothing: its exit code is 0)."
+                        workers=2, out=None, device=None, postprocess=None, pp_params=None, bank_split="train",
+                        bank_size=None, tune_split="val", cache_dir=None) -> dict:
+    "What `vtr_eval` does, returning the results record (the console command itself returns nothing: its exit code is 0)."
+    if postprocess in ("", "none"): postprocess = None
+    if postprocess is not None and postprocess not in POSTPROCESSORS:
+        raise ValueError(f"--postprocess {postprocess!r}: choose from none, {', '.join(POSTPROCESSORS)}")
     model = load_retriever(checkpoint, device=default_device(device))
-    ann = read_dataset(dataset, resolve_data(dataset, data_path, preset), split)
-    res = evaluate_split(model, ann, batch_size, workers)
+    root = resolve_data(dataset, data_path, preset)
+    ann = read_dataset(dataset, root, split)
+    texts, videos, gt = encode_split(model, ann, batch_size, workers)
+    sims = similarity(model, texts, videos)
+    if postprocess is None: res = split_results(sims, gt, ann)
+    else:
+        cache = Path(cache_dir) if cache_dir else Path(checkpoint).parent / "pp_cache"
+        res = postprocess_split(model, postprocess, sims, texts, videos, gt, ann, root, dataset, checkpoint, pp_params,
+                                bank_split, bank_size, tune_split, cache, batch_size, workers)
     res.update(checkpoint=str(checkpoint), dataset=dataset, split=split)
-    out = Path(out) if out else Path(checkpoint).parent / f"eval_{dataset}_{split}.json"
-    out.write_text(json.dumps(res, indent=1))
+    suffix = f"_{postprocess}" if postprocess else ""
+    out = Path(out) if out else Path(checkpoint).parent / f"eval_{dataset}_{split}{suffix}.json"
+    write_results(res, out)
     print(report(res, f"{dataset} {split}, {checkpoint}:"))
     print(f"metrics written to {out}")
     return res
 
-# %% ../nbs/14_cli.ipynb #b466b481
+# %% ../nbs/14_cli.ipynb #d2b5c6ce
 def dashes_to_underscores(argv: list[str]) -> list[str]:
     "Option names with dashes -> underscores (`--batch-size=64` -> `--batch_size=64`); values and positionals untouched."
     out = []
@@ -199,7 +370,7 @@ def run_cli(func, argv: list[str] | None = None):
 def vtr_train_main(): run_cli(vtr_train)
 def vtr_eval_main(): run_cli(vtr_eval)
 
-# %% ../nbs/14_cli.ipynb #dc8fe831
+# %% ../nbs/14_cli.ipynb #c4262dfd
 def compare_methods(methods: list[str], seeds=(0, 1, 2), preset: str = "default", epochs: int = 5,
                     out: str = "runs/compare", **train_kw):
     "Train and test every method with every seed; a pandas DataFrame with one row per (method, seed)."
