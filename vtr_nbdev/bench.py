@@ -17,7 +17,7 @@ from .core import *
 from .video import write_video, read_frames, open_video, sample_frame_indices, resize_center_crop
 from .model import build_retriever, list_methods, similarity
 from .losses import retrieval_loss
-from .cli import run_cli
+from .core import run_cli
 
 # %% auto #0
 __all__ = ['sync', 'best_time', 'matmul_flops', 'count_flops', 'score_flops', 'HeadOnly', 'random_features', 'encode_head',

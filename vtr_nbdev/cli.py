@@ -23,8 +23,7 @@ from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, 
 # %% auto #0
 __all__ = ['per_category_r1', 'eval_loaders', 'encode_split', 'split_results', 'evaluate_split', 'report', 'resolve_data',
            'train', 'vtr_train', 'parse_pp_params', 'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval',
-           'evaluate_checkpoint', 'dashes_to_underscores', 'run_cli', 'vtr_train_main', 'vtr_eval_main',
-           'compare_methods', 'summarize']
+           'evaluate_checkpoint', 'vtr_train_main', 'vtr_eval_main', 'compare_methods', 'summarize']
 
 # %% ../nbs/14_cli.ipynb #67168789
 def per_category_r1(sims: torch.Tensor, gt: torch.Tensor, captions) -> dict:
@@ -349,24 +348,6 @@ def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset=
     return res
 
 # %% ../nbs/14_cli.ipynb #d2b5c6ce
-def dashes_to_underscores(argv: list[str]) -> list[str]:
-    "Option names with dashes -> underscores (`--batch-size=64` -> `--batch_size=64`); values and positionals untouched."
-    out = []
-    for a in argv:
-        if a.startswith("--"):
-            name, eq, val = a[2:].partition("=")
-            a = "--" + name.replace("-", "_") + eq + val
-        out.append(a)
-    return out
-
-def run_cli(func, argv: list[str] | None = None):
-    "Parse `argv` (default `sys.argv[1:]`) for a `call_parse` function, with either option spelling, and call it."
-    from fastcore.script import anno_parser
-    import inspect
-    args = anno_parser(func).parse_args(dashes_to_underscores(sys.argv[1:] if argv is None else list(argv)))
-    params = inspect.signature(func).parameters   # drop the parser's own extras (--pdb, --xtra)
-    return func(**{k: v for k, v in vars(args).items() if k in params})
-
 def vtr_train_main(): run_cli(vtr_train)
 def vtr_eval_main(): run_cli(vtr_eval)
 

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['HEADS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device', 'autocast_dtype',
            'EmbBundle', 'VideoEmb', 'TextEmb', 'ScoreOut', 'HeadConfig', 'RetrievalHead', 'register_head', 'build_head',
-           'core_info', 'vtr_core_info']
+           'core_info', 'vtr_core_info', 'dashes_to_underscores', 'run_cli']
 
 # %% ../nbs/00_core.ipynb #24e13f04
 def _expand_mask(mask: torch.Tensor, x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -227,3 +227,23 @@ def core_info() -> dict:
 def vtr_core_info():
     "Console command: print `core_info()` as JSON (the first thing to paste into a bug report)."
     print(json.dumps(core_info(), indent=1))
+
+# %% ../nbs/00_core.ipynb #9798711f
+def dashes_to_underscores(argv: list[str], short: dict | None = None) -> list[str]:
+    "Short aliases expanded (`short={'-k': '--k'}`), then option names with dashes -> underscores (`--batch-size=64` -> `--batch_size=64`); values and positionals untouched."
+    out = []
+    for a in argv:
+        a = (short or {}).get(a, a)
+        if a.startswith("--"):
+            name, eq, val = a[2:].partition("=")
+            a = "--" + name.replace("-", "_") + eq + val
+        out.append(a)
+    return out
+
+def run_cli(func, argv: list[str] | None = None, short: dict | None = None):
+    "Parse `argv` (default `sys.argv[1:]`) for a `call_parse` function, with either option spelling and `short` aliases, and call it."
+    import sys, inspect
+    from fastcore.script import anno_parser
+    args = anno_parser(func).parse_args(dashes_to_underscores(sys.argv[1:] if argv is None else list(argv), short))
+    params = inspect.signature(func).parameters   # drop the parser's own extras (--pdb, --xtra)
+    return func(**{k: v for k, v in vars(args).items() if k in params})

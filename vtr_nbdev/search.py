@@ -502,23 +502,8 @@ def vtr_search(
         print(format_hits(hits))
 
 # %% ../nbs/13_search.ipynb #ce536b2c
-def _parse_and_call(func, argv: list[str] | None, short: dict | None = None):
-    "Parse `argv` (default `sys.argv[1:]`) for a `call_parse` function, with --dashed or --under_scored options, and call it."
-    from fastcore.script import anno_parser
-    import inspect
-    args = []
-    for a in (sys.argv[1:] if argv is None else list(argv)):
-        a = (short or {}).get(a, a)
-        if a.startswith("--"):
-            name, eq, val = a[2:].partition("=")
-            a = "--" + name.replace("-", "_") + eq + val
-        args.append(a)
-    ns = anno_parser(func).parse_args(args)
-    params = inspect.signature(func).parameters
-    func(**{k: v for k, v in vars(ns).items() if k in params})
-
-def vtr_index_main(argv: list[str] | None = None): _parse_and_call(vtr_index, argv)
-def vtr_search_main(argv: list[str] | None = None): _parse_and_call(vtr_search, argv, short={"-k": "--k"})
+def vtr_index_main(argv: list[str] | None = None): run_cli(vtr_index, argv)
+def vtr_search_main(argv: list[str] | None = None): run_cli(vtr_search, argv, short={"-k": "--k"})
 
 # %% ../nbs/13_search.ipynb #4bbfac91
 def png_bytes(image: np.ndarray) -> bytes:
