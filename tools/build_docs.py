@@ -17,7 +17,7 @@
 Usage: python tools/build_docs.py [--force] [--workers N] [--no-proc] [--allow-missing-sidebar]
 """
 from __future__ import annotations
-import argparse, html, json, os, re, shutil, sys, tempfile, time, traceback
+import argparse, html, os, re, shutil, sys, tempfile, time, traceback
 from pathlib import Path
 
 import yaml

@@ -10,7 +10,6 @@ from typing import Iterator
 
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 import open_clip
 from fastcore.basics import patch
 

@@ -4,19 +4,18 @@
 
 # %% ../nbs/14_cli.ipynb #d492834a
 from __future__ import annotations
-import json, os, sys, time
+import json, time
 from pathlib import Path
 
-import numpy as np
 import torch
-from fastcore.script import call_parse, Param, store_true
+from fastcore.script import call_parse, store_true
 
 from .core import *
 from .data import read_dataset, PairDataset, VideoDataset, TextDataset, make_dataloaders
 from .synthetic import ensure_synthetic
-from .metrics import (retrieval_metrics, retrieval_ranks, format_metrics, results_dict, format_results, write_results,
-    read_results, postprocess_results, postprocess_params, tune_invgc, rsum, t2v_metrics, v2t_metrics, POSTPROCESSORS)
-from .model import build_retriever, load_retriever, encode_loader, similarity, list_methods, Retriever
+from .metrics import (retrieval_ranks, results_dict, format_results, write_results,
+    postprocess_results, postprocess_params, tune_invgc, rsum, t2v_metrics, v2t_metrics, POSTPROCESSORS)
+from .model import build_retriever, load_retriever, encode_loader, similarity, Retriever
 from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, resume_from,
                                memory_estimate, init_distributed)
 
@@ -360,7 +359,7 @@ def compare_methods(methods: list[str], seeds=(0, 1, 2), preset: str = "default"
     for m in methods:
         for s in seeds:
             r = train(method=m, preset=preset, seed=s, epochs=epochs, out=f"{out}/{m}_seed{s}", show=False, **train_kw)
-            row = {"method": m, "seed": s, "t2v_R@1": r["t2v"]["R@1"], "v2t_R@1": r["v2t"]["R@1"]}
+            row = {"method": m, "seed": s, "t2v_R@1": r["t2v"]["R@1"], "v2t_R@1": r["v2t"]["R@1"], "t2v_MdR": r["t2v"]["MdR"]}
             for k, v in r.get("categories", {}).items(): row[f"{k}_R@1"] = v["R@1"]
             if "comp_test" in r: row["comp_t2v_R@1"], row["comp_v2t_R@1"] = r["comp_test"]["t2v"]["R@1"], r["comp_test"]["v2t"]["R@1"]
             rows.append(row)

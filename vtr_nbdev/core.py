@@ -7,12 +7,11 @@ from __future__ import annotations
 import json, math, os, random, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Iterable
 
 import numpy as np
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['HEADS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device', 'autocast_dtype',

@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_data.ipynb #15db0321
 from __future__ import annotations
-import csv, json, logging, os, tempfile, warnings, weakref
+import csv, json, logging, multiprocessing.util, os, tempfile, uuid, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -353,8 +353,10 @@ class _VideoErrorPolicy:
     def _init_policy(self, ann: Annotations, on_error: str):
         if on_error not in ("raise", "skip"): raise ValueError(f"on_error must be 'raise' or 'skip', got {on_error!r}")
         self.ann, self.on_error, self.bad = ann, on_error, set()
-        fd, self._skip_log = tempfile.mkstemp(prefix="vtr_skips_", suffix=".tsv"); os.close(fd)
-        weakref.finalize(self, _rm_if_owner, self._skip_log, os.getpid())
+        # a unique name now, the file only at the first skip: a dataset without broken videos leaves nothing behind
+        self._skip_log = os.path.join(tempfile.gettempdir(), f"vtr_skips_{os.getpid()}_{uuid.uuid4().hex}.tsv")
+        # removed when the dataset is collected or its process exits, also a multiprocessing worker (which skips atexit)
+        multiprocessing.util.Finalize(self, _rm_if_owner, args=(self._skip_log, os.getpid()), exitpriority=0)
 
     def _item_video(self, i: int) -> int: raise NotImplementedError
     def _read_item(self, i: int): raise NotImplementedError
@@ -397,7 +399,7 @@ class _VideoErrorPolicy:
         return len(self._skip_lines())
     def reset_skips(self):
         "Forget the skip log and the bad set."
-        self.bad = set(); open(self._skip_log, "w").close()
+        self.bad = set(); _rm_if_owner(self._skip_log, os.getpid())
 
     def check_videos(self, decode: bool = False) -> list[tuple[str, str]]:
         "Probe every video file (header only, or also decode one frame); mark and return the bad ones as (path, cause)."

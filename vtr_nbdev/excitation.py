@@ -11,7 +11,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
-                            register_head, build_head, HEADS)
+                            register_head)
 from .temporal import (TemporalTransformer, TightTransfConfig, TightTransfHead, SeqLSTMHead, _init_new)
 
 # %% auto #0

@@ -27,7 +27,7 @@ from fastai.torch_core import to_float
 
 from .core import *
 from .losses import retrieval_loss, gather_embs, rank_and_world
-from .metrics import retrieval_metrics, format_metrics, results_dict, write_results
+from .metrics import results_dict, write_results
 from .model import Retriever, encode_loader, similarity, save_retriever, load_retriever
 
 try: from fastai.distributed import DistributedDL as _FastaiDistributedDL   # importing fastai.distributed needs HF accelerate

@@ -4,9 +4,9 @@
 
 # %% ../nbs/10_metrics.ipynb #0262fcca
 from __future__ import annotations
-import inspect, json, math, os, tempfile
+import inspect, json, math, os
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 import numpy as np
 import torch

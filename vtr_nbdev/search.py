@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_search.ipynb #2caf90e3
 from __future__ import annotations
-import hashlib, io, json, math, os, shutil, sys, tempfile, time
+import hashlib, io, json, math, os, shutil, tempfile, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Sequence

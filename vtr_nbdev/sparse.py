@@ -4,9 +4,8 @@
 
 # %% ../nbs/08_sparse.ipynb #def049f2
 from __future__ import annotations
-import functools, math, os, re, tempfile
-from dataclasses import dataclass, field
-from pathlib import Path
+import functools, math, re
+from dataclasses import dataclass
 
 import torch
 import torch.nn as nn
@@ -14,9 +13,8 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
-                            register_head, build_head, HEADS)
+                            register_head)
 from .temporal import TemporalTransformer
-from .data import read_dataset
 
 # %% auto #0
 __all__ = ['STOP_WORDS', 'S3MA_PAPER_SCALE', 'S3MA_ABLATIONS', 'word_pieces', 'caption_vocabulary', 'synthetic_vocabulary',
@@ -137,13 +135,16 @@ def sparse_code(x: torch.Tensor, # L2-normalised dense vectors (...,D)
                 temp: torch.Tensor | float, # temperature tau > 0
                 bias: torch.Tensor | float = 0.0, # activation threshold theta (on the cosine)
                 top_k: int = 8, # kappa: most non-zeros per code
+                act: str = "softmax", # 'softmax': softmax over the kept logits | 'relu': ReLU of the kept logits
                ) -> tuple[torch.Tensor, torch.Tensor]: # codes a (...,K) >= 0 with <= kappa non-zeros, logits z (...,K)
-    "Sparse concept code of `x`: the top-kappa entries of ReLU((x C^T - theta)/tau), the rest zero."
+    "Sparse concept code of `x`: the top-kappa entries of ReLU((x C^T - theta)/tau) (or their softmax), the rest zero."
     z = (x @ concepts.T - bias) / temp
     k = min(top_k, z.shape[-1])
     vals, idx = z.topk(k, dim=-1)
-    a = torch.zeros_like(z).scatter(-1, idx, F.relu(vals))
-    return a, z
+    if act == "relu": kept = F.relu(vals)
+    elif act == "softmax": kept = vals.softmax(-1)
+    else: raise ValueError(f"sparse_code: act must be 'relu' or 'softmax'; got {act!r}")
+    return torch.zeros_like(z).scatter(-1, idx, kept), z
 
 def sparse_rep(codes: torch.Tensor, # (...,K)
                concepts: torch.Tensor, # L2-normalised (K,D)
@@ -201,6 +202,9 @@ class S3MAConfig(HeadConfig):
     learn_code_temp: bool = True    # tau learnable
     code_bias: float = 0.0          # activation threshold theta on the cosine (spec: 0)
     learn_code_bias: bool = False   # theta learnable (off: BCE could then silence every code by raising theta)
+    code_act: str = "softmax"       # 'softmax' over the top kappa (exactly kappa non-zeros) | 'relu' (spec form; codes can empty)
+    align_bias: float | None = None # initial offset b of the alignment logits z + b (None: the logit of kappa/K)
+    learn_align_bias: bool = True   # b learnable, so the BCE can switch concepts off through b, not by emptying the codes
     fine_temp: float = 0.01         # attention temperature over frames (fine grain)
     alpha: float = 1.0              # weight of the alignment loss
     use_dense: bool = True          # similarities in the dense space
@@ -229,10 +233,14 @@ class S3MAHead(RetrievalHead):
         K, W = cfg.n_concepts, len(self.words)
         if not 1 <= K <= W: raise ValueError(f"S3MA: n_concepts={K} must be between 1 and the number of words ({W}, vocab={cfg.vocab!r})")
         if cfg.top_k < 1: raise ValueError(f"S3MA: top_k must be >= 1; got {cfg.top_k}")
+        if cfg.code_act not in ("relu", "softmax"): raise ValueError(f"S3MA: code_act must be 'relu' or 'softmax'; got {cfg.code_act!r}")
         g = torch.Generator().manual_seed(cfg.seed)
         self.concepts = nn.Parameter(F.normalize(torch.randn(K, cfg.dim, generator=g), dim=-1))
         self.code_log_temp = nn.Parameter(torch.tensor(math.log(cfg.code_temp)), requires_grad=cfg.learn_code_temp)
         self.code_bias = nn.Parameter(torch.tensor(float(cfg.code_bias)), requires_grad=cfg.learn_code_bias)
+        p_on = min(cfg.top_k, K - 0.5) / K                            # prior rate of an active concept (kappa of K)
+        b0 = math.log(p_on / (1 - p_on)) if cfg.align_bias is None else float(cfg.align_bias)
+        self.align_bias = nn.Parameter(torch.tensor(b0), requires_grad=cfg.learn_align_bias and cfg.use_alignment)
         if not (cfg.use_sparse or cfg.use_alignment):                 # no sparse space at all: the concepts are unused
             for p in (self.concepts, self.code_log_temp, self.code_bias): p.requires_grad_(False)
         self.temporal_transformer = TemporalTransformer(cfg.dim, cfg.n_layers) if cfg.temporal == "seqTransf" else None
@@ -328,7 +336,7 @@ def code_temp(self: S3MAHead) -> torch.Tensor:
 @patch
 def codes(self: S3MAHead, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     "Sparse codes and concept logits of L2-normalised vectors x (...,D) -> (a (...,K), z (...,K))."
-    return sparse_code(x, self._concepts_n(), self.code_temp(), self.code_bias, self.cfg.top_k)
+    return sparse_code(x, self._concepts_n(), self.code_temp(), self.code_bias, self.cfg.top_k, self.cfg.code_act)
 
 @patch
 def encode_video(self: S3MAHead, frame_feats: torch.Tensor, frame_mask: torch.Tensor) -> VideoEmb:
@@ -384,7 +392,8 @@ def score(self: S3MAHead, text: TextEmb, video: VideoEmb) -> ScoreOut:
     if self.training:
         if len(sims) > 1: out.aux["extra_logits"] = {k: scale * v for k, v in sims.items()}
         if "concept_target" in text and "code_logits" in video and len(text) == len(video):
-            out.aux["reg"] = {"align": self.cfg.alpha * alignment_loss(text.code_logits, video.code_logits, text.concept_target)}
+            b = self.align_bias
+            out.aux["reg"] = {"align": self.cfg.alpha * alignment_loss(text.code_logits + b, video.code_logits + b, text.concept_target)}
     return out
 
 @patch

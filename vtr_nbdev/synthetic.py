@@ -4,9 +4,9 @@
 
 # %% ../nbs/03_synthetic.ipynb #b3a924d7
 from __future__ import annotations
-import csv, hashlib, io, json, math, os, random, shutil, sys, time
+import csv, io, json, math, os, random, time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 from fastcore.script import call_parse

@@ -4,7 +4,6 @@
 
 # %% ../nbs/05_temporal.ipynb #1ebf6bd3
 from __future__ import annotations
-import math
 from dataclasses import dataclass
 
 import torch
@@ -14,7 +13,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from open_clip.transformer import Transformer, QuickGELU, LayerNorm
 
 from .core import (masked_mean, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
-                            register_head, build_head, HEADS)
+                            register_head)
 
 # %% auto #0
 __all__ = ['LooseHead', 'MeanPConfig', 'MeanPHead', 'SeqLSTMConfig', 'SeqLSTMHead', 'padding_attn_mask', 'TemporalTransformer',
