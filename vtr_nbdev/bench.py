@@ -4,7 +4,7 @@
 
 # %% ../nbs/15_bench.ipynb #a64696f6
 from __future__ import annotations
-import json, math, os, platform, tempfile, time
+import math, os, platform, tempfile, time
 from pathlib import Path
 from typing import Callable
 
@@ -17,7 +17,7 @@ from .core import *
 from .video import write_video, read_frames, open_video, sample_frame_indices, resize_center_crop
 from .model import build_retriever, list_methods, similarity
 from .losses import retrieval_loss
-from .core import run_cli
+from .metrics import write_results
 
 # %% auto #0
 __all__ = ['sync', 'best_time', 'matmul_flops', 'count_flops', 'score_flops', 'HeadOnly', 'random_features', 'encode_head',
@@ -359,8 +359,7 @@ def vtr_bench(
                          search_data=search_data)
     print(); print(format_benchmarks(res))
     if out:
-        out = Path(out); out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp"); tmp.write_text(json.dumps(res, indent=1, default=str)); os.replace(tmp, out)
+        write_results(res, out)
         print(f"results written to {out}")
 
 def vtr_bench_main(): run_cli(vtr_bench)

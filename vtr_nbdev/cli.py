@@ -16,6 +16,7 @@ from .synthetic import ensure_synthetic
 from .metrics import (retrieval_ranks, results_dict, format_results, write_results,
     postprocess_results, postprocess_params, tune_invgc, rsum, t2v_metrics, v2t_metrics, POSTPROCESSORS)
 from .model import build_retriever, load_retriever, encode_loader, similarity, Retriever
+from .search import dot_product_fit, pooled_text_vector, pooled_video_vector
 from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, resume_from,
                                memory_estimate, init_distributed)
 
@@ -191,19 +192,12 @@ def parse_pp_params(method: str, text: str | None) -> dict:
             out[name] = int(num) if isinstance(ref, int) else num
     return out
 
-@torch.no_grad()
 def embedding_vectors(model: Retriever, texts, videos, n_check: int = 16):
-    "(text vectors (T,D), video vectors (V,D)) if the head scores pairs as `scale · sent · pooledᵀ` (checked on a few pairs), else None."
-    head = model.head
-    if head.pairwise or "sent" not in texts or "pooled" not in videos: return None
-    t, v = texts[:n_check], videos[:n_check]
-    was_training = head.training; head.eval()
-    got = head.score(t.to(model.device), v.to(model.device)).sims.float().cpu()
-    head.train(was_training)
-    scale = float(head.scale().detach())
-    want = scale * (t.sent.float() @ v.pooled.float().T)
-    if not torch.allclose(got, want, rtol=1e-3, atol=1e-3 * scale): return None
-    return texts.sent.float(), videos.pooled.float()
+    "(text vectors (T,D), video vectors (V,D)) if the head scores pairs as `scale · sent · pooledᵀ` (`dot_product_fit` on a few pairs), else None."
+    fit = dot_product_fit(model.head, texts[:n_check].to(model.device), videos[:n_check].to(model.device))
+    scale = float(model.head.scale().detach())
+    if fit is None or abs(fit[0] - scale) > 1e-3 * scale or abs(fit[1]) > 1e-3 * scale: return None
+    return pooled_text_vector(texts), pooled_video_vector(videos)
 
 # %% ../nbs/14_cli.ipynb #b003c533
 def _checkpoint_key(checkpoint) -> dict:

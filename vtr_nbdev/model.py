@@ -19,7 +19,7 @@ import vtr_nbdev.temporal  # registers the CLIP4Clip heads
 
 # %% auto #0
 __all__ = ['list_methods', 'RetrieverConfig', 'Retriever', 'encode_loader', 'chunk_sizes', 'similarity', 'build_retriever',
-           'save_retriever', 'load_retriever']
+           'replace_dir', 'save_retriever', 'load_retriever']
 
 # %% ../nbs/11_model.ipynb #66fa947a
 _HEAD_MODULES = ["vtr_nbdev.temporal", "vtr_nbdev.excitation", "vtr_nbdev.multigrained", "vtr_nbdev.sparse"]
@@ -133,21 +133,29 @@ def build_retriever(method: str = "meanP", backbone: str = "vtr-tiny", pretraine
     return Retriever(RetrieverConfig(method=method, backbone=backbone, pretrained=pretrained,
                                      n_frames=n_frames, n_words=n_words, head=head_cfg))
 
+def replace_dir(tmp: Path, path: Path):
+    "Replace the folder `path` by the complete folder `tmp` (renames only; a stale `path.old` is removed first)."
+    old = path.with_name(path.name + ".old")
+    if old.exists(): shutil.rmtree(old)
+    if path.exists(): os.replace(path, old)
+    os.replace(tmp, path)
+    if old.exists(): shutil.rmtree(old)
+
 @torch.no_grad()
 def save_retriever(model: Retriever, path, extra: dict | None = None) -> Path:
     "Save `model` to the folder `path` (model.safetensors + config.json), atomically; `extra` (metrics ...) goes in the JSON."
     from safetensors.torch import save_file
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=path.name + ".tmp-", dir=path.parent))
-    state = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
-    save_file(state, str(tmp / "model.safetensors"))
-    meta = {"format": "vtr_nbdev.retriever/1", "config": asdict(model.cfg), "head_config": model.head.cfg.to_dict(),
-            "tokenizer": model.cfg.backbone, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"), **(extra or {})}
-    (tmp / "config.json").write_text(json.dumps(meta, indent=1, default=str))
-    old = path.with_name(path.name + ".old")
-    if path.exists(): os.replace(path, old)
-    os.replace(tmp, path)
-    if old.exists(): shutil.rmtree(old)
+    try:
+        state = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
+        save_file(state, str(tmp / "model.safetensors"))
+        meta = {"format": "vtr_nbdev.retriever/1", "config": asdict(model.cfg), "head_config": model.head.cfg.to_dict(),
+                "tokenizer": model.cfg.backbone, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"), **(extra or {})}
+        (tmp / "config.json").write_text(json.dumps(meta, indent=1, default=str))
+        replace_dir(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True); raise
     return path
 
 def load_retriever(path, device="cpu") -> Retriever:

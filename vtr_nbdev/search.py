@@ -20,14 +20,14 @@ from fastprogress.fastprogress import progress_bar
 from .core import *
 from .video import VideoReadError
 from .data import VideoFrames
-from .model import Retriever, load_retriever, similarity
+from .model import Retriever, load_retriever, similarity, replace_dir
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'PROBE_TEXTS', 'find_videos', 'thumb_strip', 'video_duration', 'FileVideos',
            'encode_files', 'model_fingerprint', 'VideoIndex', 'build_index', 'pooled_video_vector',
-           'pooled_text_vector', 'build_faiss_index', 'faiss_search', 'scores_are_dot_products', 'SearchHit',
-           'Searcher', 'vtr_index', 'format_hits', 'vtr_search', 'vtr_index_main', 'vtr_search_main', 'png_bytes',
-           'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
+           'pooled_text_vector', 'build_faiss_index', 'faiss_search', 'dot_product_fit', 'scores_are_dot_products',
+           'SearchHit', 'Searcher', 'vtr_index', 'format_hits', 'vtr_search', 'vtr_index_main', 'vtr_search_main',
+           'png_bytes', 'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
@@ -135,14 +135,6 @@ def _stamp(path: Path) -> list[int]:
     "[mtime_ns, size] of a file: what tells `build_index` that a file changed."
     st = path.stat(); return [int(st.st_mtime_ns), int(st.st_size)]
 
-def _swap_dir(tmp: Path, path: Path):
-    "Replace the folder `path` by the complete folder `tmp` (renames only)."
-    old = path.with_name(path.name + ".old")
-    if old.exists(): shutil.rmtree(old)
-    if path.exists(): os.replace(path, old)
-    os.replace(tmp, path)
-    if old.exists(): shutil.rmtree(old)
-
 # %% ../nbs/13_search.ipynb #578d837a
 @dataclass
 class VideoIndex:
@@ -180,7 +172,7 @@ class VideoIndex:
                         emb_keys=list(self.videos.keys()) if self.videos is not None else [],
                         **{k: v for k, v in self.extra.items() if not k.startswith("_")})
             (tmp / "index.json").write_text(json.dumps(meta, indent=1))
-            _swap_dir(tmp, path)
+            replace_dir(tmp, path)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True); raise
         self.path = path
@@ -331,17 +323,23 @@ def faiss_search(index, queries: np.ndarray, k: int,
 
 # %% ../nbs/13_search.ipynb #10a5d31d
 @torch.no_grad()
-def scores_are_dot_products(head: RetrievalHead, texts: TextEmb, videos: VideoEmb, tol: float = 1e-4) -> bool:
-    "True when `head.score(texts, videos)` = a·(pooled text · pooled video) + b with a > 0 on this probe: FAISS ranks exactly."
-    if getattr(head, "pairwise", False) or "pooled" not in videos or "sent" not in texts: return False
+def dot_product_fit(head: RetrievalHead, texts: TextEmb, videos: VideoEmb, tol: float = 1e-4) -> tuple[float, float] | None:
+    "(a, b) when `head.score(texts, videos)` = a·(pooled text · pooled video) + b exactly on this probe, else None."
+    if getattr(head, "pairwise", False) or "pooled" not in videos or "sent" not in texts: return None
     was_training = head.training; head.eval()
     try: sims = head.score(texts, videos).sims.double().cpu().flatten()
     finally: head.train(was_training)
     dots = (pooled_text_vector(texts) @ pooled_video_vector(videos).T).double().cpu().flatten()
-    if len(dots) < 3 or dots.std() < 1e-6: return False            # too few distinct points to tell
+    if len(dots) < 3 or dots.std() < 1e-6: return None             # too few distinct points to tell
     A = torch.stack([dots, torch.ones_like(dots)], 1)
     a, b = torch.linalg.lstsq(A, sims[:, None]).solution[:, 0]
-    return bool(a > 0 and (a * dots + b - sims).abs().max() <= tol * (1 + sims.abs().max()))
+    if (a * dots + b - sims).abs().max() > tol * (1 + sims.abs().max()): return None
+    return float(a), float(b)
+
+def scores_are_dot_products(head: RetrievalHead, texts: TextEmb, videos: VideoEmb, tol: float = 1e-4) -> bool:
+    "True when `head.score(texts, videos)` = a·(pooled text · pooled video) + b with a > 0 on this probe: FAISS ranks exactly."
+    fit = dot_product_fit(head, texts, videos, tol)
+    return fit is not None and fit[0] > 0
 
 # %% ../nbs/13_search.ipynb #77061602
 @dataclass
