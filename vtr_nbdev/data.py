@@ -169,32 +169,32 @@ def read_msrvtt(root, # folder with MSRVTT_data.json and the split csv files
     return b.build(name, split)
 
 # %% ../nbs/02_data.ipynb #76315cd6
-_MSVD_PICKLE_WARNED = False
-
-def _load_msvd_pickle(pkl: Path) -> dict:
-    global _MSVD_PICKLE_WARNED
-    if not _MSVD_PICKLE_WARNED:
-        warnings.warn(f"read_msvd: loading the pickle {pkl}; unpickling can execute code, so only do this with a file you "
-                      "trust. Convert it once with convert_msvd_captions_to_json(pkl, root/'raw-captions.json') to avoid it.",
-                      UserWarning, stacklevel=3)
-        _MSVD_PICKLE_WARNED = True
-    import pickle
-    with open(pkl, "rb") as f: return pickle.load(f)
-
 def convert_msvd_captions_to_json(pkl, json_out) -> Path:
-    "Convert MSVD's trusted `raw-captions.pkl` to `raw-captions.json` (same content: video id -> list of token lists)."
-    d = _load_msvd_pickle(_need(Path(pkl), "convert_msvd_captions_to_json"))
+    """Convert MSVD's `raw-captions.pkl` to `raw-captions.json` (video id -> list of token lists).
+    This UNPICKLES `pkl`, which can run any code the file contains: only give it a file you trust."""
+    import pickle
+    pkl = _need(Path(pkl), "convert_msvd_captions_to_json")
+    with open(pkl, "rb") as f: d = pickle.load(f)
+    if not isinstance(d, dict): raise ValueError(f"{pkl}: expected a dict video id -> captions, got {type(d).__name__}")
     json_out = Path(json_out)
     json_out.write_text(json.dumps({str(k): [list(map(str, c)) if not isinstance(c, str) else c for c in v] for k, v in d.items()}))
     return json_out
 
+def _msvd_captions(root: Path, reader: str) -> dict:
+    "`raw-captions.json`; never the pickle: when only that is there, say how to convert it."
+    js, pkl = root / "raw-captions.json", root / "raw-captions.pkl"
+    if not js.exists() and pkl.exists():
+        raise FileNotFoundError(f"{reader}: {js} not found, only the pickle {pkl}, which the reader does not load (unpickling "
+                                f"can run code); if you trust it, convert it once: python -c \"from vtr_nbdev.data import "
+                                f"convert_msvd_captions_to_json as c; c({str(pkl)!r}, {str(js)!r})\"")
+    return _load_json(js, reader)
+
 def read_msvd(root, split: str = "train", video_dir=None, ext: str = ".avi", name: str = "msvd") -> Annotations:
-    "Read an MSVD split: `{split}_list.txt` and the captions (`raw-captions.json` if present, else the pickle)."
+    "Read an MSVD split: `{split}_list.txt` and the captions in `raw-captions.json` (see `convert_msvd_captions_to_json`)."
     root, reader = Path(root), f"read_msvd(split={split!r})"
     if split not in ("train", "val", "test"): raise ValueError(f"{reader}: unknown split; use 'train', 'val' or 'test'")
     ids = [l.strip() for l in _need(root / f"{split}_list.txt", reader).read_text().splitlines() if l.strip()]
-    if (root / "raw-captions.json").exists(): caps = _load_json(root / "raw-captions.json", reader)
-    else: caps = _load_msvd_pickle(_need(root / "raw-captions.pkl", reader))
+    caps = _msvd_captions(root, reader)
     b = _Builder(_video_path_fn(root, video_dir, ext))
     for vid in ids:
         b.video(vid)

@@ -18,7 +18,8 @@ from .data import ClipTokenizer
 import vtr_nbdev.temporal  # registers the CLIP4Clip heads
 
 # %% auto #0
-__all__ = ['list_methods', 'RetrieverConfig', 'Retriever', 'encode_loader', 'chunk_sizes', 'similarity', 'build_retriever',
+__all__ = ['RETRIEVER_FORMAT', 'RETRIEVER_WHAT', 'list_methods', 'RetrieverConfig', 'Retriever', 'encode_loader', 'chunk_sizes',
+           'similarity', 'build_retriever', 'OutputExists', 'json_format', 'is_retriever_dir', 'check_replaceable',
            'replace_dir', 'save_retriever', 'load_retriever']
 
 # %% ../nbs/11_model.ipynb #66fa947a
@@ -126,34 +127,79 @@ def similarity(model: Retriever, texts: TextEmb, videos: VideoEmb, budget_bytes:
     head.train(was_training)
     return out
 
-# %% ../nbs/11_model.ipynb #f02d45c4
+# %% ../nbs/11_model.ipynb #135b5509
 def build_retriever(method: str = "meanP", backbone: str = "vtr-tiny", pretrained: str | None = None,
                     n_frames: int = 12, n_words: int = 32, **head_cfg) -> Retriever:
     "Build a `Retriever` for a registered `method` on an open_clip `backbone` (name; weights from `pretrained`)."
     return Retriever(RetrieverConfig(method=method, backbone=backbone, pretrained=pretrained,
                                      n_frames=n_frames, n_words=n_words, head=head_cfg))
 
-def replace_dir(tmp: Path, path: Path):
-    "Replace the folder `path` by the complete folder `tmp` (renames only; a stale `path.old` is removed first)."
-    old = path.with_name(path.name + ".old")
+# %% ../nbs/11_model.ipynb #597c36dc
+RETRIEVER_FORMAT = "vtr_nbdev.retriever/1"     # the "format" of a checkpoint's config.json
+RETRIEVER_WHAT = f"vtr_nbdev checkpoint (config.json of format {RETRIEVER_FORMAT})"
+
+class OutputExists(ValueError):
+    "An output path holding something this library did not write: a save refuses to replace it."
+
+def json_format(folder, name: str) -> str | None:
+    "The `\"format\"` field of the JSON file `folder/name`; None when the file is missing, unreadable or has none."
+    try: meta = json.loads((Path(folder) / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError): return None
+    return meta.get("format") if isinstance(meta, dict) else None
+
+def is_retriever_dir(path) -> bool:
+    "True when `path` is a checkpoint folder written by `save_retriever`."
+    return json_format(path, "config.json") == RETRIEVER_FORMAT
+
+# %% ../nbs/11_model.ipynb #386d08b4
+def _what_is_there(path: Path) -> str:
+    "For an error message: 'is a file', or 'holds a.txt, b/, c.mp4 and 4 more'."
+    if not path.is_dir(): return "is a file"
+    names = sorted(p.name + ("/" if p.is_dir() else "") for p in path.iterdir())
+    return "holds " + ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+def _old_of(path: Path) -> Path:
+    "The `NAME.old` sibling a swap moves `path` to."
+    p = Path(os.path.abspath(path)); return p.with_name(p.name + ".old")
+
+def check_replaceable(path, is_own, what: str) -> Path:
+    "`Path(path)` when a save may replace it: it and its `NAME.old` are each absent, an empty folder, or `is_own` (the same kind of artefact); else `OutputExists`."
+    path = Path(path)
+    for p in (path, _old_of(path)):
+        if p.is_symlink():
+            raise OutputExists(f"{p}: not replaced: it is a symbolic link (to {os.readlink(p)}); give the real folder or another output folder (--out)")
+        if p.exists() and not (p.is_dir() and (not any(p.iterdir()) or is_own(p))):
+            raise OutputExists(f"{p}: not replaced: it {_what_is_there(p)}, and it is not a {what}; "
+                               "choose another output folder (--out) or remove it yourself")
+    return path
+
+# %% ../nbs/11_model.ipynb #41a95e98
+def replace_dir(tmp: Path, path: Path, is_own, what: str):
+    "Replace the folder `path` by the complete folder `tmp` (renames only, through `path.old`) if `check_replaceable` allows it."
+    path = check_replaceable(path, is_own, what); old = _old_of(path)
     if old.exists(): shutil.rmtree(old)
     if path.exists(): os.replace(path, old)
-    os.replace(tmp, path)
+    try: os.replace(tmp, path)
+    except BaseException:
+        if old.exists() and not path.exists(): os.replace(old, path)      # the previous folder goes back
+        raise
     if old.exists(): shutil.rmtree(old)
 
+# %% ../nbs/11_model.ipynb #f02d45c4
 @torch.no_grad()
 def save_retriever(model: Retriever, path, extra: dict | None = None) -> Path:
     "Save `model` to the folder `path` (model.safetensors + config.json), atomically; `extra` (metrics ...) goes in the JSON."
     from safetensors.torch import save_file
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    path = check_replaceable(path, is_retriever_dir, RETRIEVER_WHAT)      # before writing anything
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=path.name + ".tmp-", dir=path.parent))
     try:
         state = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
         save_file(state, str(tmp / "model.safetensors"))
-        meta = {"format": "vtr_nbdev.retriever/1", "config": asdict(model.cfg), "head_config": model.head.cfg.to_dict(),
+        meta = {"format": RETRIEVER_FORMAT, "config": asdict(model.cfg), "head_config": model.head.cfg.to_dict(),
                 "tokenizer": model.cfg.backbone, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"), **(extra or {})}
         (tmp / "config.json").write_text(json.dumps(meta, indent=1, default=str))
-        replace_dir(tmp, path)
+        replace_dir(tmp, path, is_retriever_dir, RETRIEVER_WHAT)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
     return path

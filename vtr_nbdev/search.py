@@ -20,14 +20,15 @@ from fastprogress.fastprogress import progress_bar
 from .core import *
 from .video import VideoReadError
 from .data import VideoFrames
-from .model import Retriever, load_retriever, similarity, replace_dir
+from .model import Retriever, load_retriever, similarity, replace_dir, check_replaceable, json_format, OutputExists
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'PROBE_TEXTS', 'find_videos', 'thumb_strip', 'video_duration', 'FileVideos',
-           'encode_files', 'model_fingerprint', 'VideoIndex', 'build_index', 'pooled_video_vector',
-           'pooled_text_vector', 'build_faiss_index', 'faiss_search', 'dot_product_fit', 'scores_are_dot_products',
-           'SearchHit', 'Searcher', 'vtr_index', 'format_hits', 'vtr_search', 'vtr_index_main', 'vtr_search_main',
-           'png_bytes', 'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
+__all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_WHAT', 'PROBE_TEXTS', 'find_videos', 'thumb_strip', 'video_duration',
+           'FileVideos', 'encode_files', 'is_index_dir', 'model_fingerprint', 'VideoIndex', 'check_index_out',
+           'build_index', 'pooled_video_vector', 'pooled_text_vector', 'build_faiss_index', 'faiss_search',
+           'dot_product_fit', 'scores_are_dot_products', 'SearchHit', 'Searcher', 'vtr_index', 'format_hits',
+           'vtr_search', 'vtr_index_main', 'vtr_search_main', 'png_bytes', 'SearchWidget', 'search_widget',
+           'random_unit_vectors', 'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
@@ -122,6 +123,11 @@ def encode_files(model: Retriever, root, rel_paths: Sequence[str], batch_size: i
 
 # %% ../nbs/13_search.ipynb #f38fe335
 INDEX_FORMAT = "vtr_nbdev.video_index/1"
+INDEX_WHAT = f"vtr_nbdev video index (index.json of format {INDEX_FORMAT})"
+
+def is_index_dir(path) -> bool:
+    "True when `path` is an index folder written by `VideoIndex.save` (what a save may replace)."
+    return json_format(path, "index.json") == INDEX_FORMAT
 
 def model_fingerprint(model: Retriever) -> str:
     "SHA-1 of the model's configuration and every tensor of its state dict (names, dtypes and bytes)."
@@ -158,7 +164,8 @@ class VideoIndex:
 
     def save(self, path) -> Path:
         "Write the index folder `path` atomically (a temporary folder replaces it)."
-        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+        path = check_replaceable(path, is_index_dir, INDEX_WHAT)      # only an index (or an empty folder) is replaced
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=path.name + ".tmp-", dir=path.parent))
         try:
             if self.videos is not None: self.videos.save(tmp / "videos.safetensors")
@@ -172,7 +179,7 @@ class VideoIndex:
                         emb_keys=list(self.videos.keys()) if self.videos is not None else [],
                         **{k: v for k, v in self.extra.items() if not k.startswith("_")})
             (tmp / "index.json").write_text(json.dumps(meta, indent=1))
-            replace_dir(tmp, path)
+            replace_dir(tmp, path, is_index_dir, INDEX_WHAT)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True); raise
         self.path = path
@@ -199,6 +206,18 @@ class VideoIndex:
                    stamps=[r["stamp"] for r in rows], failed=meta.get("failed", []), model=meta.get("model", {}),
                    path=path, extra={k: v for k, v in meta.items() if k not in known})
 
+# %% ../nbs/13_search.ipynb #5a4523f8
+def check_index_out(video_dir, out) -> Path:
+    "`Path(out)` when an index of `video_dir` may be written there, else `OutputExists` (one line saying why)."
+    out, root = Path(out), Path(video_dir).resolve()
+    if out.resolve() == root:
+        raise OutputExists(f"{out}: not used as the index folder: it is the video folder itself, which the index would "
+                           "replace; choose another --out (the default is VIDEO_DIR/.vtr_index)")
+    if out.resolve() in root.parents:
+        raise OutputExists(f"{out}: not used as the index folder: it contains the video folder {root}, which the index "
+                           "would replace; choose another --out (the default is VIDEO_DIR/.vtr_index)")
+    return check_replaceable(out, is_index_dir, INDEX_WHAT)
+
 # %% ../nbs/13_search.ipynb #0ceea4f9
 def build_index(video_dir, # the folder of videos
                 model, # a `Retriever`, or the checkpoint folder to load one from
@@ -213,9 +232,9 @@ def build_index(video_dir, # the folder of videos
     "Index (or update the index of) the videos under `video_dir` with `model`'s `encode_video`."
     t0 = time.time()
     root = Path(video_dir).resolve()
+    out = check_index_out(root, Path(out) if out is not None else root / ".vtr_index")    # before any model or video work
     if not isinstance(model, Retriever):
         checkpoint = model; model = load_retriever(model, device=default_device(device))
-    out = Path(out) if out is not None else root / ".vtr_index"
     info = dict(checkpoint=str(Path(checkpoint).resolve()) if checkpoint else None, method=model.cfg.method,
                 fingerprint=model_fingerprint(model), n_frames=model.cfg.n_frames, image_size=model.image_size,
                 sampler="uniform")
@@ -464,12 +483,15 @@ def vtr_index(
 ):
     "Index the videos of a folder for text search (only new or changed files are encoded when the index exists)."
     out = Path(out) if out else Path(video_dir) / ".vtr_index"
-    if checkpoint is None:
-        if not (out / "index.json").exists(): raise SystemExit(f"vtr_index: --checkpoint is needed to create the index {out}")
-        checkpoint = VideoIndex.load(out).model.get("checkpoint")
-        if not checkpoint: raise SystemExit(f"vtr_index: {out} does not record its checkpoint; pass --checkpoint")
-    build_index(video_dir, checkpoint, out, batch_size=batch_size, num_workers=workers, retry_failed=retry_failed,
-                thumb_height=thumb_height, approx_threshold=approx_threshold, device=device)
+    try:
+        check_index_out(video_dir, out)                 # a wrong --out costs nothing and deletes nothing
+        if checkpoint is None:
+            if not (out / "index.json").exists(): raise SystemExit(f"vtr_index: --checkpoint is needed to create the index {out}")
+            checkpoint = VideoIndex.load(out).model.get("checkpoint")
+            if not checkpoint: raise SystemExit(f"vtr_index: {out} does not record its checkpoint; pass --checkpoint")
+        build_index(video_dir, checkpoint, out, batch_size=batch_size, num_workers=workers, retry_failed=retry_failed,
+                    thumb_height=thumb_height, approx_threshold=approx_threshold, device=device)
+    except OutputExists as e: raise SystemExit(f"vtr_index: {e}") from None
 
 # %% ../nbs/13_search.ipynb #bae2726b
 def format_hits(hits: list[SearchHit]) -> str:

@@ -315,10 +315,11 @@ def render_background(bg: dict, size: int) -> np.ndarray:
     else: raise ValueError(f"unknown background kind {bg['kind']!r}")
     return np.clip(base + bg['amp'] * tex[..., None].astype(np.float32), 0, 255)
 
-def render_clip(clip: dict, size: int = 64) -> np.ndarray:
-    "All frames of `clip` as uint8 `(F,H,W,3)`, objects drawn in list order over the background."
+def render_clip(clip: dict, size: int = 64, frame_idx: Sequence[int] | None = None) -> np.ndarray:
+    "The frames of `clip` (all, or those at `frame_idx`) as uint8 `(F,H,W,3)`, objects drawn in list order over the background."
     st = simulate(clip)
-    F = clip['n_frames']
+    if frame_idx is not None: st = {k: v[:, list(frame_idx)] for k, v in st.items()}
+    F = st['x'].shape[1]
     frames = np.repeat(render_background(clip['background'], size)[None], F, 0)   # (F,H,W,3)
     c = (np.arange(size, dtype=np.float32) + 0.5) / size
     X, Y = c[None, None, :], c[None, :, None]
