@@ -16,7 +16,9 @@ from fastcore.basics import patch
 from .video import normalize_frames
 
 # %% auto #0
-__all__ = ['TINY_CONFIGS', 'register_model_configs', 'read_state_dict', 'Backbone', 'build_backbone']
+__all__ = ['TINY_CONFIGS', 'SHIPPED_WEIGHTS', 'register_model_configs', 'read_state_dict', 'shipped_weights_dir', 'file_sha256',
+           'verified_file', 'register_shipped_tags', 'shipped_recipe', 'token_table_init', 'compact_token_table',
+           'expand_token_table', 'Backbone', 'build_backbone']
 
 # %% ../nbs/04_backbone.ipynb #b0d6d092
 TINY_CONFIGS: dict[str, dict] = {
@@ -85,6 +87,7 @@ def read_state_dict(path) -> dict[str, torch.Tensor]:
                          f"got {type(obj).__name__} with keys {list(obj)[:5] if isinstance(obj, dict) else '-'}")
     for prefix in ("module.", "model."):
         if all(k.startswith(prefix) for k in obj): obj = {k[len(prefix):]: v for k, v in obj.items()}
+    if _ROWS_KEY in obj: obj = expand_token_table(obj)
     return {k: v for k, v in obj.items() if k not in _IGNORED_KEYS}
 
 # %% ../nbs/04_backbone.ipynb #d77e0336
@@ -104,6 +107,7 @@ def _resolve_tag(model_name: str, tag: str, local_files_only: bool, cache_dir=No
     "The local file of open_clip pretrained `tag` for `model_name` and the tag's config; clear errors when unavailable."
     from open_clip.pretrained import get_pretrained_cfg
     cfg = get_pretrained_cfg(model_name, tag)
+    if cfg.get("vtr_shipped"): return str(verified_file(cfg["file"], cfg["sha256"])), cfg   # inside the package
     hint = ("download it once where the Hugging Face hub is reachable (it is then cached), "
             "or pass the path of a local checkpoint file as `pretrained`")
     if local_files_only:
@@ -125,6 +129,74 @@ def _resolve_tag(model_name: str, tag: str, local_files_only: bool, cache_dir=No
         return download_pretrained(cfg, cache_dir=cache_dir), cfg
     except Exception as e:
         raise RuntimeError(f"could not download pretrained weights {model_name!r}/{tag!r}: {e}. To work offline: {hint}") from e
+
+# %% ../nbs/04_backbone.ipynb #10701de7
+SHIPPED_WEIGHTS = {"vtr-tiny": {"synthetic": "vtr-tiny-synthetic"}}   # model -> tag -> file stem in vtr_nbdev/weights
+
+def shipped_weights_dir() -> Path:
+    "The folder of the weights shipped inside the package (`vtr_nbdev/weights`)."
+    import importlib.resources
+    return Path(str(importlib.resources.files("vtr_nbdev"))) / "weights"
+
+def file_sha256(path) -> str:
+    "SHA-256 of a file's bytes, read in 1 MiB blocks."
+    import hashlib
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(2**20), b""): h.update(block)
+    return h.hexdigest()
+
+def verified_file(path, sha256: str) -> Path:
+    "`path` if its SHA-256 is `sha256`; else a clear error (a damaged, partial or replaced file)."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f"{path}: shipped weights are missing (a broken install; reinstall vtr_nbdev)")
+    got = file_sha256(path)
+    if got != sha256: raise ValueError(f"{path}: SHA-256 {got[:16]}... is not the expected {sha256[:16]}... (a damaged or replaced file; reinstall vtr_nbdev)")
+    return path
+
+# %% ../nbs/04_backbone.ipynb #a706e0eb
+def register_shipped_tags() -> list[str]:
+    "Register every shipped weights file (with its JSON beside it) as an open_clip pretrained tag; returns 'model/tag' names."
+    from open_clip.pretrained import _PRETRAINED, _pcfg
+    out = []
+    for model, tags in SHIPPED_WEIGHTS.items():
+        for tag, stem in tags.items():
+            meta_file = shipped_weights_dir() / f"{stem}.json"
+            if not meta_file.is_file(): continue
+            meta = json.loads(meta_file.read_text())
+            _PRETRAINED.setdefault(model, {})[tag] = _pcfg(
+                file=str(meta_file.with_suffix(".safetensors")), sha256=meta["sha256"], quick_gelu=True,
+                vtr_shipped=True, recipe=str(meta_file))
+            out.append(f"{model}/{tag}")
+    return out
+
+_ = register_shipped_tags()
+
+def shipped_recipe(model: str = "vtr-tiny", tag: str = "synthetic") -> dict:
+    "The JSON stored beside shipped weights: SHA-256, the pretraining recipe, its time and zero-shot results."
+    return json.loads((shipped_weights_dir() / f"{SHIPPED_WEIGHTS[model][tag]}.json").read_text())
+
+# %% ../nbs/04_backbone.ipynb #b29e1c5b
+_ROWS_KEY, _ROW_W_KEY, _SEED_KEY = "token_embedding.rows", "token_embedding.row_weights", "token_embedding.init_seed"
+
+def token_table_init(vocab_size: int, width: int, seed: int) -> torch.Tensor:
+    "The initial token table (vocab_size, width) ~ N(0, 0.02), drawn from its own generator seeded with `seed`."
+    return torch.empty(vocab_size, width).normal_(0, 0.02, generator=torch.Generator().manual_seed(seed))
+
+def compact_token_table(sd: dict, rows, seed: int) -> dict:
+    "State dict `sd` with `token_embedding.weight` replaced by its `rows` (ids), their weights and the table's init seed."
+    sd = dict(sd); w = sd.pop("token_embedding.weight")
+    rows = torch.as_tensor(sorted(set(int(r) for r in rows)), dtype=torch.long)
+    sd.update({_ROWS_KEY: rows, _ROW_W_KEY: w[rows].clone(), _SEED_KEY: torch.tensor([seed, *w.shape], dtype=torch.long)})
+    return sd
+
+def expand_token_table(sd: dict) -> dict:
+    "Inverse of `compact_token_table`: the full `token_embedding.weight`, redrawn from the seed with the stored rows."
+    sd = dict(sd); rows, w = sd.pop(_ROWS_KEY), sd.pop(_ROW_W_KEY)
+    seed, vocab, width = (int(v) for v in sd.pop(_SEED_KEY))
+    table = token_table_init(vocab, width, seed).to(w.dtype)
+    table[rows] = w
+    return {**sd, "token_embedding.weight": table}
 
 # %% ../nbs/04_backbone.ipynb #bf60e3b4
 class _quiet_random_init(logging.Filter):
@@ -311,7 +383,7 @@ def build_backbone(name: str = "vtr-tiny", # any open_clip model name (`open_cli
     if name not in open_clip.list_models():
         raise ValueError(f"unknown open_clip model {name!r}; e.g. {['vtr-tiny', 'vtr-small', 'ViT-B-32', 'ViT-B-16']} "
                          f"(all: open_clip.list_models())")
-    ckpt, force = None, {}
+    ckpt, force, tag_cfg = None, {}, {}
     if pretrained is not None:
         p = Path(pretrained)
         tags = open_clip.list_pretrained_tags_by_model(name)
@@ -328,7 +400,7 @@ def build_backbone(name: str = "vtr-tiny", # any open_clip model name (`open_cli
                              f"known tags: {tags or 'none (a random-init-only config)'}")
     with _quiet_random_init():
         model = open_clip.create_model(name, pretrained=None, precision=precision, device=device or "cpu", **force)
-    if force: open_clip.load_checkpoint(model, ckpt)          # a tag's file: open_clip knows its format conversions
+    if force and not tag_cfg.get("vtr_shipped"): open_clip.load_checkpoint(model, ckpt)   # open_clip knows its tags' formats
     elif ckpt is not None: _load_into(model, read_state_dict(ckpt), ckpt, name)
     bb = Backbone(model, name, lr_mult=lr_mult)
     if frozen: bb.freeze()

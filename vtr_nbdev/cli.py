@@ -16,14 +16,17 @@ from .synthetic import ensure_synthetic
 from .metrics import (retrieval_ranks, results_dict, format_results, write_results,
     postprocess_results, postprocess_params, tune_invgc, rsum, t2v_metrics, v2t_metrics, POSTPROCESSORS)
 from .model import build_retriever, load_retriever, encode_loader, similarity, Retriever
+from .backbone import SHIPPED_WEIGHTS
+from .features import cached_frame_features
 from .search import dot_product_fit, pooled_text_vector, pooled_video_vector
 from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, resume_from,
                                memory_estimate, init_distributed)
 
 # %% auto #0
-__all__ = ['per_category_r1', 'eval_loaders', 'encode_split', 'split_results', 'evaluate_split', 'report', 'resolve_data',
-           'train', 'vtr_train', 'parse_pp_params', 'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval',
-           'evaluate_checkpoint', 'vtr_train_main', 'vtr_eval_main', 'compare_methods', 'summarize']
+__all__ = ['SYNTHETIC_COEF_LR', 'per_category_r1', 'eval_loaders', 'encode_split', 'split_results', 'evaluate_split', 'report',
+           'resolve_data', 'default_pretrained', 'default_coef_lr', 'train', 'vtr_train', 'parse_pp_params',
+           'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval', 'evaluate_checkpoint', 'vtr_train_main',
+           'vtr_eval_main', 'zero_shot', 'compare_methods', 'summarize']
 
 # %% ../nbs/14_cli.ipynb #67168789
 def per_category_r1(sims: torch.Tensor, gt: torch.Tensor, captions) -> dict:
@@ -37,18 +40,20 @@ def per_category_r1(sims: torch.Tensor, gt: torch.Tensor, captions) -> dict:
     return {k: {"R@1": float((ranks[idx] == 1).float().mean() * 100), "n": len(idx)} for k, idx in sorted(groups.items())}
 
 # %% ../nbs/14_cli.ipynb #6144b63f
-def eval_loaders(model: Retriever, ann, tokenizer, batch_size: int = 32, num_workers: int = 0, on_error: str = "raise"):
-    "DataLoaders over the videos and the texts of `ann`, and the ground-truth video index of each text."
+def eval_loaders(model: Retriever, ann, tokenizer, batch_size: int = 32, num_workers: int = 0, on_error: str = "raise",
+                 store=None):
+    "DataLoaders over the videos (decoded, or read from a frame-feature `store`) and the texts of `ann`, and each text's video index."
     from torch.utils.data import DataLoader
-    vds = VideoDataset(ann, n_frames=model.cfg.n_frames, size=model.image_size, mode="uniform", on_error=on_error)
+    vds = VideoDataset(ann, n_frames=model.cfg.n_frames, size=model.image_size, mode="uniform", on_error=on_error,
+                       frames=None if store is None else store.reader(model.cfg.n_frames, "uniform"))
     tds = TextDataset(ann, tokenizer)
     vdl = DataLoader(vds, batch_size=batch_size, num_workers=num_workers, shuffle=False)
     tdl = DataLoader(tds, batch_size=max(batch_size, 256), shuffle=False)
     return vdl, tdl, tds.text_video_idx
 
-def encode_split(model: Retriever, ann, batch_size: int = 32, num_workers: int = 0) -> tuple:
-    "Encode every text and video of `ann` once: (TextEmb (T), VideoEmb (V), gt (T,) long)."
-    vdl, tdl, gt = eval_loaders(model, ann, model.tokenizer(), batch_size, num_workers)
+def encode_split(model: Retriever, ann, batch_size: int = 32, num_workers: int = 0, store=None) -> tuple:
+    "Encode every text and video of `ann` once (videos from a frame-feature `store` if given): (TextEmb (T), VideoEmb (V), gt (T,) long)."
+    vdl, tdl, gt = eval_loaders(model, ann, model.tokenizer(), batch_size, num_workers, store=store)
     videos, _ = encode_loader(model, vdl, "video"); texts, _ = encode_loader(model, tdl, "text")
     return texts, videos, torch.as_tensor(gt).long()
 
@@ -59,9 +64,10 @@ def split_results(sims: torch.Tensor, gt, ann) -> dict:
     if not paragraph: res["categories"] = per_category_r1(sims, torch.as_tensor(gt), _text_captions(ann))
     return res
 
-def evaluate_split(model: Retriever, ann, batch_size: int = 32, num_workers: int = 0, budget_bytes: int = 2**30) -> dict:
+def evaluate_split(model: Retriever, ann, batch_size: int = 32, num_workers: int = 0, budget_bytes: int = 2**30,
+                   store=None) -> dict:
     "Encode every video and text of `ann` once, score all pairs, and return the results record (+ per-category R@1)."
-    texts, videos, gt = encode_split(model, ann, batch_size, num_workers)
+    texts, videos, gt = encode_split(model, ann, batch_size, num_workers, store=store)
     return split_results(similarity(model, texts, videos, budget_bytes=budget_bytes), gt, ann)
 
 def _text_captions(ann):
@@ -82,31 +88,67 @@ def resolve_data(dataset: str, data_path: str | None, preset: str, data_seed: in
     if dataset != "synthetic": raise ValueError(f"--dataset {dataset} needs --data-path (the folder with its annotations and videos)")
     return ensure_synthetic(preset=preset, seed=data_seed, size=size)
 
+# %% ../nbs/14_cli.ipynb #a7c1e0f3
+def default_pretrained(backbone: str, dataset: str) -> str | None:
+    "The backbone weights used when `--pretrained` is not given: the shipped synthetic CLIP on the synthetic benchmark, else none."
+    return "synthetic" if dataset == "synthetic" and "synthetic" in SHIPPED_WEIGHTS.get(backbone, {}) else None
+
+def default_coef_lr(pretrained: str | None) -> float:
+    "Backbone lr / head lr: 1 from random init; CLIP4Clip's 1e-3 for CLIP weights; `SYNTHETIC_COEF_LR` for the shipped synthetic CLIP."
+    if pretrained is None: return 1.0
+    return SYNTHETIC_COEF_LR if str(pretrained) == "synthetic" else 1e-3
+
+SYNTHETIC_COEF_LR = 1.0   # the synthetic CLIP never saw a word of motion or time: its text tower must learn them from video
+
+def _frozen_vision(model: Retriever):
+    "Freeze the image tower (its features are then cached); the text tower stays trainable."
+    for p in model.backbone.model.visual.parameters(): p.requires_grad_(False)
+
+def _cache_features(model: Retriever, anns: list, show: bool):
+    "One frame-feature store for the videos of every split in `anns` (in first-seen order)."
+    paths = list(dict.fromkeys(v.path for a in anns for v in a.videos))
+    return cached_frame_features(model.backbone, paths, show=show)
+
 # %% ../nbs/14_cli.ipynb #73d6590b
 def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str | None = None, preset: str = "default",
-          backbone: str = "vtr-tiny", pretrained: str | None = None, frames: int = 8, words: int = 24,
-          batch_size: int = 32, epochs: int = 5, lr: float = 5e-4, lr_backbone: float | None = None, wd: float = 0.2,
+          backbone: str = "vtr-tiny", pretrained: str | None = "auto", vision: str = "auto", frames: int = 8, words: int = 24,
+          batch_size: int = 32, epochs: int = 5, lr: float = 5e-4, lr_backbone: float | None = None,
+          coef_lr: float | None = None, wd: float = 0.2,
           warmup: float = 0.1, seed: int = 0, out: str = "runs/vtr_train", workers: int = 2,
           freeze_backbone: bool = False, device: str | None = None, show: bool = True, accum_steps: int = 1,
-          amp: str = "auto", grad_checkpoint: bool = False, resume: str | None = None, checkpoint_every: int = 1) -> dict:
-    """Train `method` on `dataset`, evaluate on validation each epoch, then the best checkpoint on test. Returns the metrics.
+          amp: str = "auto", grad_checkpoint: bool = False, resume: str | None = None, checkpoint_every: int = 1,
+          test_split: str = "test") -> dict:
+    """Train `method` on `dataset`, evaluate on validation each epoch, then the best checkpoint on `test_split`. Returns the metrics.
+    `pretrained='auto'` takes the shipped synthetic CLIP on the synthetic benchmark (`None`/'none': random init).
+    `vision='frozen'` (the default with pretrained weights) freezes the image tower and trains on cached frame features;
+    'train' fine-tunes both towers from pixels (CLIP4Clip's recipe, backbone lr = lr * coef_lr).
     The full training state is saved atomically to `out/checkpoints/last` (previous in `prev`) every `checkpoint_every`
     epochs; `resume` (the run folder or a checkpoint folder) continues an interrupted run with the same `out`, `epochs`
     and `seed` and reaches the same weights. `accum_steps` > 1 computes the loss of the whole batch exactly (gradient
     cache); under torchrun each process trains `batch_size` clips and the embeddings are gathered for the loss."""
     rank, world = init_distributed()          # a no-op unless launched by torchrun / accelerate launch
     t0 = time.time(); seed_everything(seed)
-    if lr_backbone is None: lr_backbone = lr * (1e-3 if pretrained else 1.0)   # CLIP4Clip coef_lr for pretrained CLIP
+    if pretrained == "auto": pretrained = default_pretrained(backbone, dataset)
+    if pretrained in ("none", ""): pretrained = None
+    if vision == "auto": vision = "frozen" if pretrained else "train"
+    if vision not in ("frozen", "train"): raise ValueError(f"--vision {vision!r}: choose frozen or train")
+    if lr_backbone is None: lr_backbone = lr * (default_coef_lr(pretrained) if coef_lr is None else coef_lr)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
     root = resolve_data(dataset, data_path, preset)
     model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=frames, n_words=words)
     tok, S = model.tokenizer(), model.image_size
-    ann = {s: read_dataset(dataset, root, s) for s in ("train", "val", "test")}
-    train_ds = PairDataset(ann["train"], tok, n_frames=frames, size=S, mode="random", on_error="skip", seed=seed)
-    valid_ds = PairDataset(ann["val"], tok, n_frames=frames, size=S, mode="uniform", on_error="raise", seed=seed)
+    splits = ("train", "val", test_split) + (("comp_test",) if dataset == "synthetic" else ())
+    ann = {s: read_dataset(dataset, root, s) for s in splits}
+    store = None
+    if vision == "frozen":
+        _frozen_vision(model); store = _cache_features(model, list(ann.values()), show and rank == 0)
+    reader = (lambda mode: store.reader(frames, mode)) if store is not None else (lambda mode: None)
+    train_ds = PairDataset(ann["train"], tok, n_frames=frames, size=S, mode="random", on_error="skip", seed=seed, frames=reader("random"))
+    valid_ds = PairDataset(ann["val"], tok, n_frames=frames, size=S, mode="uniform", on_error="raise", seed=seed, frames=reader("uniform"))
     eval_texts = TextDataset(ann["val"], tok)
-    eval_videos = VideoDataset(ann["val"], n_frames=frames, size=S, mode="uniform", on_error="raise")
+    eval_videos = VideoDataset(ann["val"], n_frames=frames, size=S, mode="uniform", on_error="raise", frames=reader("uniform"))
     dev = default_device(device)
+    if store is not None: workers = 0         # reading cached features is cheaper than starting worker processes
     dls = make_dataloaders(train_ds, valid_ds, eval_videos, eval_texts, bs=batch_size, num_workers=workers, device=dev, seed=seed)
     learn = retrieval_learner(dls, model.to(dev), eval_dls=(dls.eval_video_dl, dls.eval_text_dl, eval_texts.text_video_idx),
                               save_dir=out, wd=wd, freeze_backbone=freeze_backbone, show_eval_progress=show,
@@ -114,21 +156,23 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
                               cbs=[CheckpointCallback(out / "checkpoints", every=checkpoint_every)])
     if not show: learn.remove_cbs([cb for cb in learn.cbs if type(cb).__name__ == "ProgressCallback"])
     n_params = sum(p.numel() for p in model.parameters())
-    print(f"vtr_train: {method} on {dataset} ({root}), backbone {backbone}, {n_params/1e6:.2f}M params, "
-          f"{len(train_ds)} train pairs, {len(ann['val'].videos)} val / {len(ann['test'].videos)} test videos, device {dev}")
-    if rank == 0: memory_estimate(model, batch_size, accum_steps=accum_steps, world_size=world, amp=amp)
+    n_train = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    print(f"vtr_train: {method} on {dataset} ({root}), backbone {backbone} ({pretrained or 'random init'}, vision {vision}), "
+          f"{n_params/1e6:.2f}M params ({n_train/1e6:.2f}M trained), {len(train_ds)} train pairs, "
+          f"{len(ann['val'].videos)} val / {len(ann[test_split].videos)} {test_split} videos, device {dev}")
+    if rank == 0 and store is None: memory_estimate(model, batch_size, accum_steps=accum_steps, world_size=world, amp=amp)
     start = resume_from(learn, resume) if resume else 0
     if start: print(f"vtr_train: resumed from {resume}; epochs {start}..{epochs - 1} remain")
     fit_warmup_cosine(learn, epochs, lr=lr, lr_backbone=lr_backbone, warmup_pct=warmup, start_epoch=start)
     if rank != 0: return {}                   # only rank 0 evaluates the test split and writes files
     skipped = len(train_ds.skipped)
     best = load_retriever(out / "best", device=dev)
-    res = evaluate_split(best, ann["test"], batch_size, workers)
-    res.update(method=method, dataset=dataset, backbone=backbone, epochs=epochs, seed=seed,
+    res = evaluate_split(best, ann[test_split], batch_size, workers, store=store)
+    res.update(method=method, dataset=dataset, backbone=backbone, pretrained=pretrained, vision=vision, epochs=epochs, seed=seed,
                train_seconds=round(time.time() - t0, 1), skipped_train_videos=skipped,
                val_history=json.loads((out / "metrics.json").read_text())["history"])
     if dataset == "synthetic":   # the compositional split: attribute-action combinations never seen in training
-        comp = evaluate_split(best, read_dataset(dataset, root, "comp_test"), batch_size, workers)
+        comp = evaluate_split(best, ann["comp_test"], batch_size, workers, store=store)
         res["comp_test"] = {k: comp[k] for k in ("t2v", "v2t", "n_texts", "n_videos", "chance_R@1")}
     write_results(res, out / "test_metrics.json")
     print(report(res, f"test split, best checkpoint ({out / 'best'}):"))
@@ -144,14 +188,16 @@ def vtr_train(
     dataset: str = "synthetic",      # msrvtt|msvd|didemo|activitynet|vatex|lsmdc|synthetic
     data_path: str = None,           # dataset folder (annotations + videos/); synthetic: generated into a cache if omitted
     preset: str = "default",         # synthetic dataset size: tiny|default|large
-    backbone: str = "vtr-tiny",      # open_clip model name (vtr-tiny / vtr-small are random-init CPU configs)
-    pretrained: str = None,          # open_clip pretrained tag (needs the hub) or a local checkpoint path
+    backbone: str = "vtr-tiny",      # open_clip model name (vtr-tiny / vtr-small: tiny CPU configs)
+    pretrained: str = "auto",        # open_clip tag (synthetic: the shipped CLIP; openai, ...), a local checkpoint, or none (random init); auto: synthetic on the synthetic benchmark
+    vision: str = "auto",            # frozen: freeze the image tower and train on cached frame features | train: fine-tune both towers from pixels; auto: frozen with pretrained weights
     frames: int = 8,                 # frames per clip
     words: int = 24,                 # tokens per caption, including start/end
     batch_size: int = 32,            # clips (and captions) per batch
     epochs: int = 5,                 # training epochs
     lr: float = 5e-4,                # peak learning rate of the new modules (the head)
-    lr_backbone: float = None,       # backbone peak LR; default: lr * 1e-3 with --pretrained (CLIP4Clip), else lr (random init)
+    lr_backbone: float = None,       # backbone peak LR (overrides --coef-lr)
+    coef_lr: float = None,           # backbone LR = lr * coef_lr; default 1e-3 for CLIP weights (CLIP4Clip), 1 for the synthetic CLIP and random init
     wd: float = 0.2,                 # decoupled weight decay (not on norms and biases)
     seed: int = 0,                   # random seed
     out: str = "runs/vtr_train",     # output folder: best/ checkpoint, metrics.json, test_metrics.json
@@ -166,7 +212,8 @@ def vtr_train(
 ):
     "Train a video-text retriever and evaluate it (defaults: synthetic benchmark, tiny backbone, seqTransf, under 10 min on 2 CPU cores)."
     train(method=method, dataset=dataset, data_path=data_path, preset=preset, backbone=backbone, pretrained=pretrained,
-          frames=frames, words=words, batch_size=batch_size, epochs=epochs, lr=lr, lr_backbone=lr_backbone, wd=wd,
+          vision=vision, frames=frames, words=words, batch_size=batch_size, epochs=epochs, lr=lr, lr_backbone=lr_backbone,
+          coef_lr=coef_lr, wd=wd,
           seed=seed, out=out, workers=workers, freeze_backbone=freeze_backbone, device=device, accum_steps=accum_steps,
           amp=amp, grad_checkpoint=grad_checkpoint, resume=resume, checkpoint_every=checkpoint_every)
 
@@ -345,18 +392,37 @@ def vtr_train_main(): run_cli(vtr_train)
 def vtr_eval_main(): run_cli(vtr_eval)
 
 # %% ../nbs/14_cli.ipynb #c4262dfd
+def zero_shot(method: str = "meanP", backbone: str = "vtr-tiny", pretrained: str | None = "synthetic",
+              dataset: str = "synthetic", data_path: str | None = None, preset: str = "default", frames: int = 8,
+              words: int = 24, test_split: str = "test", batch_size: int = 32, show: bool = False) -> dict:
+    "Evaluate a parameter-free head on a pretrained backbone with no video training (the floor every method should beat)."
+    root = resolve_data(dataset, data_path, preset)
+    model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=frames, n_words=words).eval()
+    anns = [read_dataset(dataset, root, s) for s in (test_split,) + (("comp_test",) if dataset == "synthetic" else ())]
+    store = _cache_features(model, anns, show)
+    res = evaluate_split(model, anns[0], batch_size, store=store)
+    if len(anns) > 1: res["comp_test"] = {k: v for k, v in evaluate_split(model, anns[1], batch_size, store=store).items() if k in ("t2v", "v2t")}
+    return res
+
+def _result_row(name: str, seed, r: dict) -> dict:
+    "One row of `compare_methods`: R@1 both ways, t2v MdR, R@1 per caption category and on the compositional split."
+    row = {"method": name, "seed": seed, "t2v_R@1": r["t2v"]["R@1"], "v2t_R@1": r["v2t"]["R@1"], "t2v_MdR": r["t2v"]["MdR"]}
+    for k, v in r.get("categories", {}).items(): row[f"{k}_R@1"] = v["R@1"]
+    if "comp_test" in r: row["comp_t2v_R@1"], row["comp_v2t_R@1"] = r["comp_test"]["t2v"]["R@1"], r["comp_test"]["v2t"]["R@1"]
+    return row
+
 def compare_methods(methods: list[str], seeds=(0, 1, 2), preset: str = "default", epochs: int = 5,
-                    out: str = "runs/compare", **train_kw):
-    "Train and test every method with every seed; a pandas DataFrame with one row per (method, seed)."
+                    out: str = "runs/compare", zero_shot_floor: bool = False, **train_kw):
+    "Train and test every method with every seed; a pandas DataFrame with one row per (method, seed) (+ 'zero-shot meanP')."
     import pandas as pd
     rows = []
+    if zero_shot_floor:
+        zkw = {k: train_kw[k] for k in ("backbone", "frames", "words", "test_split") if k in train_kw}
+        rows.append(_result_row("zero-shot meanP", None, zero_shot(preset=preset, **zkw)))
     for m in methods:
         for s in seeds:
             r = train(method=m, preset=preset, seed=s, epochs=epochs, out=f"{out}/{m}_seed{s}", show=False, **train_kw)
-            row = {"method": m, "seed": s, "t2v_R@1": r["t2v"]["R@1"], "v2t_R@1": r["v2t"]["R@1"], "t2v_MdR": r["t2v"]["MdR"]}
-            for k, v in r.get("categories", {}).items(): row[f"{k}_R@1"] = v["R@1"]
-            if "comp_test" in r: row["comp_t2v_R@1"], row["comp_v2t_R@1"] = r["comp_test"]["t2v"]["R@1"], r["comp_test"]["v2t"]["R@1"]
-            rows.append(row)
+            rows.append(_result_row(m, s, r))
     return pd.DataFrame(rows)
 
 def summarize(df):

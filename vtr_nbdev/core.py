@@ -16,7 +16,7 @@ import torch.nn as nn
 # %% auto #0
 __all__ = ['HEADS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device', 'autocast_dtype',
            'EmbBundle', 'VideoEmb', 'TextEmb', 'ScoreOut', 'HeadConfig', 'RetrievalHead', 'register_head', 'build_head',
-           'core_info', 'vtr_core_info', 'dashes_to_underscores', 'run_cli']
+           'core_info', 'vtr_core_info', 'cache_root', 'hash_tensors', 'progress', 'dashes_to_underscores', 'run_cli']
 
 # %% ../nbs/00_core.ipynb #24e13f04
 def _expand_mask(mask: torch.Tensor, x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -226,6 +226,33 @@ def core_info() -> dict:
 def vtr_core_info():
     "Console command: print `core_info()` as JSON (the first thing to paste into a bug report)."
     print(json.dumps(core_info(), indent=1))
+
+# %% ../nbs/00_core.ipynb #db874a9a
+def cache_root(*parts: str) -> Path:
+    "The project's cache folder (`$VTR_NBDEV_CACHE` or `~/.cache/vtr_nbdev`), joined with `parts` (not created)."
+    base = os.environ.get("VTR_NBDEV_CACHE")
+    return (Path(base) if base else Path.home() / ".cache" / "vtr_nbdev").joinpath(*parts)
+
+# %% ../nbs/00_core.ipynb #a4f2b27a
+def hash_tensors(tensors: dict, # name -> tensor (e.g. a state dict)
+                 h=None, # a hashlib object to update (default: a new SHA-256)
+                ):
+    "Feed every tensor of `tensors` (sorted by name: name, dtype, size, then its bytes) into the hash `h`; returns `h`."
+    import hashlib
+    h = hashlib.sha256() if h is None else h
+    for name, t in sorted(tensors.items()):
+        t = t.detach().to("cpu").contiguous().reshape(-1)
+        h.update(f"{name}:{t.dtype}:{t.numel()};".encode()); h.update(t.view(torch.uint8).numpy().tobytes())
+    return h
+
+# %% ../nbs/00_core.ipynb #7bb03e51
+def progress(items, label: str, show: bool = True, total: int | None = None):
+    "`items` wrapped in a fastprogress bar whose text starts with `label` (`items` itself when `show` is False)."
+    if not show: return items
+    from fastprogress.fastprogress import progress_bar
+    pb = progress_bar(items, total=total, leave=False)
+    pb.comment = label
+    return pb
 
 # %% ../nbs/00_core.ipynb #9798711f
 def dashes_to_underscores(argv: list[str], short: dict | None = None) -> list[str]:

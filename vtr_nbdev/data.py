@@ -5,7 +5,7 @@
 # %% ../nbs/02_data.ipynb #15db0321
 from __future__ import annotations
 import csv, json, logging, multiprocessing.util, os, tempfile, uuid, warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -18,7 +18,7 @@ from .video import VideoReadError, read_frames, probe_video
 logger = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['logger', 'VATEX_FILES', 'LSMDC_FILES', 'READERS', 'VideoItem', 'Caption', 'Annotations', 'read_msrvtt',
+__all__ = ['logger', 'VATEX_FILES', 'LSMDC_FILES', 'READERS', 'VideoItem', 'Caption', 'Annotations', 'keep_videos', 'read_msrvtt',
            'convert_msvd_captions_to_json', 'read_msvd', 'read_didemo', 'read_activitynet', 'read_vatex', 'read_lsmdc',
            'read_dataset', 'ClipTokenizer', 'VideoFrames', 'PairDataset', 'VideoDataset', 'TextDataset',
            'make_dataloaders']
@@ -73,6 +73,14 @@ class Annotations:
     def __repr__(self):
         return (f"Annotations({self.name!r}, split={self.split!r}, {self.n_videos} videos, {self.n_captions} captions"
                 f"{', paragraph' if self.paragraph else ''})")
+
+# %% ../nbs/02_data.ipynb #d28ac4f0
+def keep_videos(ann: Annotations, video_ids, split: str | None = None) -> Annotations:
+    "The part of `ann` whose videos are in `video_ids` (order kept), with its captions re-pointed; renamed `split` if given."
+    keep = [i for i, v in enumerate(ann.videos) if v.video_id in set(video_ids)]
+    new = {old: k for k, old in enumerate(keep)}
+    caps = [replace(c, video_idx=new[c.video_idx]) for c in ann.captions if c.video_idx in new]
+    return Annotations(ann.name, split or ann.split, [ann.videos[i] for i in keep], caps, ann.paragraph)
 
 # %% ../nbs/02_data.ipynb #854280cf
 class _Builder:
@@ -285,6 +293,9 @@ def read_dataset(name: str, root, split: str = "train", **kw) -> Annotations:
     if name == "synthetic":   # MSR-VTT layout; 'comp_test' = the compositional split (held-out attribute-action combinations)
         kw.setdefault("train_csv", "MSRVTT_train.9k.csv")
         if split == "comp_test": split, kw["test_csv"] = "test", "MSRVTT_comp_test.csv"
+        if split == "test_all":   # every caption of the test videos (the 1k-A-style 'test' has one per video)
+            ids = {v.video_id for v in read_msrvtt(root, "test", name="synthetic", **kw).videos}
+            return keep_videos(read_msrvtt(root, "test_full", name="synthetic", **kw), ids, "test_all")
         return read_msrvtt(root, split, name="synthetic", **kw)
     if name not in READERS: raise ValueError(f"unknown dataset {name!r}; use one of {sorted([*READERS, 'synthetic'])}")
     return READERS[name](root, split, **kw)
@@ -418,10 +429,11 @@ class PairDataset(_VideoErrorPolicy, Dataset):
     def __init__(self, ann: Annotations, tokenizer: ClipTokenizer, n_frames: int = 12, size: int = 224,
                  mode: str = "random", on_error: str = "skip", max_fps: float | None = None, seed: int = 0,
                  paragraph: bool | None = None, # None: follow `ann.paragraph` (one item per video with its paragraph)
+                 frames=None, # the frame reader (`.read(path, start, end, rng)`): default `VideoFrames(n_frames, size, mode, max_fps)`
                 ):
         self._init_policy(ann, on_error)
         self.tokenizer, self.seed = tokenizer, seed
-        self.frames = VideoFrames(n_frames, size, mode, max_fps)
+        self.frames = frames if frames is not None else VideoFrames(n_frames, size, mode, max_fps)
         self.paragraph = ann.paragraph if paragraph is None else paragraph
         if self.paragraph:
             self.items = [vi for vi, caps in enumerate(ann.video_caption_lists()) if caps]
@@ -446,9 +458,10 @@ class PairDataset(_VideoErrorPolicy, Dataset):
 class VideoDataset(_VideoErrorPolicy, Dataset):
     "Evaluation videos: (frames uint8 (F,3,S,S), frame_mask bool (F,), video_idx long ()); segment span in paragraph mode."
     def __init__(self, ann: Annotations, n_frames: int = 12, size: int = 224, mode: str = "uniform",
-                 on_error: str = "raise", max_fps: float | None = None):
+                 on_error: str = "raise", max_fps: float | None = None, frames=None):
+        "`frames`: the frame reader, as in `PairDataset`."
         self._init_policy(ann, on_error)
-        self.frames = VideoFrames(n_frames, size, mode, max_fps)
+        self.frames = frames if frames is not None else VideoFrames(n_frames, size, mode, max_fps)
         self.windows = [ann.video_window(vi) if ann.paragraph else (None, None) for vi in range(ann.n_videos)]
     def __len__(self): return self.ann.n_videos
     def _item_video(self, i): return i

@@ -68,8 +68,9 @@ class Retriever(nn.Module):
         return ClipTokenizer(self.cfg.backbone, n_words=self.cfg.n_words)
 
     def encode_videos(self, frames, frame_mask) -> VideoEmb:
-        "frames (B,F,3,S,S) uint8 or normalised float, frame_mask (B,F) -> VideoEmb"
-        return self.head.encode_video(self.backbone.encode_frames(frames, frame_mask), frame_mask)
+        "frames (B,F,3,S,S) uint8 or normalised float, or frame features (B,F,D) from a feature cache; frame_mask (B,F) -> VideoEmb"
+        feats = frames if frames.ndim == 3 else self.backbone.encode_frames(frames, frame_mask)
+        return self.head.encode_video(feats, frame_mask)
 
     def encode_texts(self, tokens, word_mask) -> TextEmb:
         "tokens (B,L) long, word_mask (B,L) -> TextEmb"

@@ -132,10 +132,7 @@ def is_index_dir(path) -> bool:
 def model_fingerprint(model: Retriever) -> str:
     "SHA-1 of the model's configuration and every tensor of its state dict (names, dtypes and bytes)."
     h = hashlib.sha1(json.dumps(asdict(model.cfg), sort_keys=True, default=str).encode())
-    for name, t in sorted(model.state_dict().items()):
-        t = t.detach().to("cpu").contiguous().reshape(-1)
-        h.update(f"{name}:{t.dtype}:{t.numel()};".encode()); h.update(t.view(torch.uint8).numpy().tobytes())
-    return h.hexdigest()
+    return hash_tensors(model.state_dict(), h).hexdigest()
 
 def _stamp(path: Path) -> list[int]:
     "[mtime_ns, size] of a file: what tells `build_index` that a file changed."

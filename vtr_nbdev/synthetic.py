@@ -11,14 +11,16 @@ from typing import Sequence
 import numpy as np
 from fastcore.script import call_parse
 
+from .core import cache_root
+
 # %% auto #0
 __all__ = ['GENERATOR_VERSION', 'SHAPES', 'COLOURS', 'SIZES', 'ACTIONS', 'OPPOSITE', 'DIRECTIONAL', 'ROTATION_INVARIANT',
            'ACTION_WEIGHTS', 'CAPTION_CATEGORIES', 'TWIN_KINDS', 'TIME_SYMMETRIC', 'PRESETS', 'ANNOTATION_FILES',
            'COMPLETE_MARKER', 'synth_config', 'simulate', 'clip_problems', 'event_keys', 'clip_combos', 'sample_clip',
-           'order_twin', 'direction_twin', 'make_twin', 'sample_twin_pair', 'render_background', 'render_clip',
-           'make_caption', 'clip_categories', 'make_captions', 'oracle_scores', 'recall_at_1', 'make_synthetic_spec',
-           'pick_codec', 'write_mp4', 'annotation_texts', 'is_complete', 'generate_synthetic', 'default_synthetic_root',
-           'ensure_synthetic', 'synthetic_counts', 'vtr_synth']
+           'order_twin', 'direction_twin', 'make_twin', 'sample_twin_pair', 'render_background', 'render_states',
+           'render_clip', 'make_caption', 'clip_categories', 'make_captions', 'oracle_scores', 'recall_at_1',
+           'make_synthetic_spec', 'pick_codec', 'write_mp4', 'annotation_texts', 'is_complete', 'generate_synthetic',
+           'default_synthetic_root', 'ensure_synthetic', 'synthetic_counts', 'vtr_synth']
 
 # %% ../nbs/03_synthetic.ipynb #0a3ef2fc
 GENERATOR_VERSION = '1.0'
@@ -315,23 +317,27 @@ def render_background(bg: dict, size: int) -> np.ndarray:
     else: raise ValueError(f"unknown background kind {bg['kind']!r}")
     return np.clip(base + bg['amp'] * tex[..., None].astype(np.float32), 0, 255)
 
-def render_clip(clip: dict, size: int = 64, frame_idx: Sequence[int] | None = None) -> np.ndarray:
-    "The frames of `clip` (all, or those at `frame_idx`) as uint8 `(F,H,W,3)`, objects drawn in list order over the background."
-    st = simulate(clip)
-    if frame_idx is not None: st = {k: v[:, list(frame_idx)] for k, v in st.items()}
+def render_states(background: dict, shapes: Sequence[str], st: dict, size: int = 64) -> np.ndarray:
+    "Frames `(F,H,W,3)` uint8 of objects with `shapes` in the per-frame states `st` (as `simulate` returns), over `background`."
     F = st['x'].shape[1]
-    frames = np.repeat(render_background(clip['background'], size)[None], F, 0)   # (F,H,W,3)
+    frames = np.repeat(render_background(background, size)[None], F, 0)   # (F,H,W,3)
     c = (np.arange(size, dtype=np.float32) + 0.5) / size
     X, Y = c[None, None, :], c[None, :, None]
-    for i, o in enumerate(clip['objects']):
+    for i, shape in enumerate(shapes):
         cx, cy, r = (st[k][i].astype(np.float32)[:, None, None] for k in ('x', 'y', 'r'))
         th = np.radians(st['angle'][i]).astype(np.float32)[:, None, None]
         dx, dy = (X - cx) / r, -(Y - cy) / r
         u, v = dx * np.cos(th) + dy * np.sin(th), -dx * np.sin(th) + dy * np.cos(th)
-        cov = np.clip(0.5 - _shape_sdf(o['shape'], u, v) * r * size, 0, 1)             # (F,H,W)
+        cov = np.clip(0.5 - _shape_sdf(shape, u, v) * r * size, 0, 1)             # (F,H,W)
         a = (cov * st['alpha'][i].astype(np.float32)[:, None, None])[..., None]
         frames = frames * (1 - a) + st['rgb'][i].astype(np.float32)[:, None, None, :] * a
     return np.clip(np.rint(frames), 0, 255).astype(np.uint8)
+
+def render_clip(clip: dict, size: int = 64, frame_idx: Sequence[int] | None = None) -> np.ndarray:
+    "The frames of `clip` (all, or those at `frame_idx`) as uint8 `(F,H,W,3)`, objects drawn in list order over the background."
+    st = simulate(clip)
+    if frame_idx is not None: st = {k: v[:, list(frame_idx)] for k, v in st.items()}
+    return render_states(clip['background'], [o['shape'] for o in clip['objects']], st, size)
 
 # %% ../nbs/03_synthetic.ipynb #5fcecd75
 _SHAPE_WORDS = {'circle': ['circle', 'disc', 'round dot'], 'square': ['square', 'box'], 'triangle': ['triangle'],
@@ -742,8 +748,7 @@ def generate_synthetic(root: str | Path, # output folder (created)
 # %% ../nbs/03_synthetic.ipynb #24b857be
 def default_synthetic_root(preset: str = 'default', seed: int = 0, size: int = 64) -> Path:
     "The cache folder of a dataset: `$VTR_NBDEV_CACHE/synthetic/...` or `~/.cache/vtr_nbdev/synthetic/...`."
-    base = Path(os.environ['VTR_NBDEV_CACHE']) if os.environ.get('VTR_NBDEV_CACHE') else Path.home() / '.cache' / 'vtr_nbdev'
-    return base / 'synthetic' / f'{preset}_seed{seed}_{size}px_v{GENERATOR_VERSION}'
+    return cache_root('synthetic', f'{preset}_seed{seed}_{size}px_v{GENERATOR_VERSION}')
 
 def ensure_synthetic(preset: str = 'default', seed: int = 0, size: int = 64) -> Path:
     "The root of the cached synthetic dataset, generated on first use."
