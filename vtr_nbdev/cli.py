@@ -210,7 +210,7 @@ def vtr_train(
     resume: str = None,              # continue an interrupted run: its --out folder, OUT/checkpoints, or a checkpoint folder like OUT/checkpoints/prev
     checkpoint_every: int = 1,       # save the full training state every N epochs (OUT/checkpoints/last; the previous in prev)
 ):
-    "Train a video-text retriever and evaluate it (defaults: synthetic benchmark, tiny backbone, seqTransf, under 10 min on 2 CPU cores)."
+    "Train a video-text retriever and evaluate it (defaults: synthetic benchmark, the shipped synthetic CLIP with cached frame features, seqTransf, about 2 minutes on 2 CPU cores)."
     train(method=method, dataset=dataset, data_path=data_path, preset=preset, backbone=backbone, pretrained=pretrained,
           vision=vision, frames=frames, words=words, batch_size=batch_size, epochs=epochs, lr=lr, lr_backbone=lr_backbone,
           coef_lr=coef_lr, wd=wd,

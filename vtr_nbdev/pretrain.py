@@ -13,20 +13,20 @@ import torch
 import torch.nn.functional as F
 from fastcore.script import call_parse
 
-from .synthetic import (COLOURS, synth_config, sample_clip, simulate, render_clip,
-                                 _SHAPE_WORDS, _SIZE_WORDS, _COLOUR_WORDS)
+from .synthetic import (COLOURS, SHAPES, synth_config, sample_clip, simulate, render_clip, render_states,
+                                 _background, _SHAPE_WORDS, _SIZE_WORDS, _COLOUR_WORDS)
 from .backbone import (build_backbone, token_table_init, compact_token_table, read_state_dict,
                                 file_sha256, SHIPPED_WEIGHTS, shipped_weights_dir)
 from .core import progress
 from .data import ClipTokenizer
 
 # %% auto #0
-__all__ = ['STILL_DATA_VERSION', 'HELDOUT_STREAM', 'frame_objects', 'describe_frame', 'still_scene', 'StillPool',
-           'still_clip_loss', 'PretrainConfig', 'pretrain', 'zero_shot_stills', 'grammar_token_ids', 'save_pretrained',
-           'vtr_pretrain']
+__all__ = ['STILL_DATA_VERSION', 'HELDOUT_STREAM', 'frame_scene', 'render_scene', 'scene_objects', 'describe_frame',
+           'scene_variant', 'still_scene', 'still_group', 'StillPool', 'still_clip_loss', 'PretrainConfig', 'pretrain',
+           'zero_shot_stills', 'probe_attributes', 'grammar_token_ids', 'save_pretrained', 'vtr_pretrain']
 
 # %% ../nbs/04a_pretrain.ipynb #b1974bcf
-STILL_DATA_VERSION = "still/1"
+STILL_DATA_VERSION = "still/2"
 _PERIOD = {'square': 90, 'cross': 90, 'triangle': 120, 'star': 72, 'hexagon': 60}   # rotational symmetry, degrees
 _COLS = ('far left', 'left', 'centre', 'right', 'far right')
 _ROWS = ('top', 'upper', 'middle', 'lower', 'bottom')
@@ -38,21 +38,30 @@ def _bin(v: float, n: int = 5, lo: float = 0.1, hi: float = 0.9) -> int:
     "Grid cell (0..n-1) of a coordinate in [0, 1]; object centres lie in [0.1, 0.9]."
     return int(min(n - 1, max(0, (v - lo) / (hi - lo) * n)))
 
-# %% ../nbs/04a_pretrain.ipynb #ea81cca3
-def frame_objects(clip: dict, t: int, st: dict | None = None) -> list[dict]:
-    "What frame `t` of `clip` shows: each visible object's colour, shape, size, faintness, tilt, position and grid cell."
+def frame_scene(clip: dict, t: int, st: dict | None = None) -> dict:
+    "Frame `t` of `clip` as a still scene: background, the objects' shapes, and their states at `t` ((O,1) arrays)."
     st = simulate(clip) if st is None else st
-    out = []
-    for i, o in enumerate(clip['objects']):
-        a = float(st['alpha'][i, t])
+    return dict(background=clip['background'], shapes=[o['shape'] for o in clip['objects']],
+                st={k: v[:, t:t + 1].copy() for k, v in st.items()})
+
+def render_scene(scene: dict, size: int = 64) -> np.ndarray:
+    "The scene's frame, uint8 (S,S,3), drawn by the benchmark's renderer."
+    return render_states(scene['background'], scene['shapes'], scene['st'], size)[0]
+
+# %% ../nbs/04a_pretrain.ipynb #ea81cca3
+def scene_objects(scene: dict) -> list[dict]:
+    "What the scene shows: each visible object's colour, shape, size, faintness, tilt, position (x, y) and grid cell."
+    st, out = scene['st'], []
+    for i, shape in enumerate(scene['shapes']):
+        a = float(st['alpha'][i, 0])
         if a < 0.35: continue
-        colour = list(COLOURS)[int(((_RGB - st['rgb'][i, t]) ** 2).sum(1).argmin())]
+        colour = list(COLOURS)[int(((_RGB - st['rgb'][i, 0]) ** 2).sum(1).argmin())]
         tilt = None
-        if o['shape'] in _PERIOD:
-            p = _PERIOD[o['shape']]; ang = (float(st['angle'][i, t]) + p / 2) % p - p / 2
+        if shape in _PERIOD:
+            p = _PERIOD[shape]; ang = (float(st['angle'][i, 0]) + p / 2) % p - p / 2
             if abs(ang) >= p / 6: tilt = 'tilted left' if ang > 0 else 'tilted right'
-        x, y, r = float(st['x'][i, t]), float(st['y'][i, t]), float(st['r'][i, t])
-        out.append(dict(shape=o['shape'], colour=colour, size='small' if r < 0.12 else 'big', faint=a < 0.75,
+        x, y, r = float(st['x'][i, 0]), float(st['y'][i, 0]), float(st['r'][i, 0])
+        out.append(dict(shape=shape, colour=colour, size='small' if r < 0.12 else 'big', faint=a < 0.75,
                         tilt=tilt, x=x, y=y, col=_bin(x), row=_bin(y)))
     return out
 
@@ -77,14 +86,18 @@ def _relation(rng, a: dict, b: dict) -> str | None:
 
 # %% ../nbs/04a_pretrain.ipynb #57908686
 def describe_frame(rng: random.Random, # draws the form, the synonyms and which attributes are said
-                   clip: dict, objs: list[dict], # the clip (for its background) and `frame_objects` of the frame
+                   scene: dict, # a still scene (`frame_scene`)
                    canonical: bool = False, # the one fixed, complete description used for evaluation
+                   complete: bool = False, # every attribute of every object, random order and synonyms
                   ) -> str:
-    "A caption of what a still frame shows (see the grammar above)."
-    bg = f"on a {_BG_WORDS[clip['background']['kind']]} background"
+    "A caption of what a still scene shows (see the grammar above)."
+    objs = scene_objects(scene)
+    bg = f"on a {_BG_WORDS[scene['background']['kind']]} background"
     if not objs: return f"an empty {bg[5:]}" if canonical or rng.random() < 0.5 else f"no shapes {bg}"
     if canonical:
         return ' and '.join(_noun_phrase(rng, o, True, True, True, True) for o in sorted(objs, key=lambda o: (o['x'], o['y']))) + ' ' + bg
+    if complete:
+        return rng.choice([' and ', ', ']).join(_noun_phrase(rng, o, True, True, True) for o in rng.sample(objs, len(objs))) + ' ' + bg
     form = rng.choices(['full', 'single', 'relation'], weights=[2, 1, 1 if len(objs) > 1 else 0])[0]
     if form == 'relation' and (text := _relation(rng, *rng.sample(objs, 2))): return text
     objs = [rng.choice(objs)] if form == 'single' else rng.sample(objs, len(objs))
@@ -93,34 +106,87 @@ def describe_frame(rng: random.Random, # draws the form, the synonyms and which 
     return text + (' ' + bg if rng.random() < .3 else '')
 
 # %% ../nbs/04a_pretrain.ipynb #d44b71e7
+_VARIANTS = {'position': 4, 'shape': 2, 'tilt': 1, 'size': 1, 'colour': 1, 'background': 1, 'drop': 1}
+
+def _scene_ok(scene: dict) -> bool:
+    "Every visible object inside the canvas, no two visible objects overlapping."
+    st = scene['st']; vis = st['alpha'][:, 0] >= 0.35
+    x, y, r = st['x'][:, 0], st['y'][:, 0], st['r'][:, 0]
+    if (np.minimum.reduce([x - r, 1 - x - r, y - r, 1 - y - r])[vis] < 0.01).any(): return False
+    idx = np.flatnonzero(vis)
+    return all(math.hypot(x[i] - x[j], y[i] - y[j]) >= 0.9 * (r[i] + r[j]) for a, i in enumerate(idx) for j in idx[a + 1:])
+
+def _change(rng, v: dict, kind: str, i: int):
+    st = v['st']
+    if kind == 'position': st['x'][i, 0], st['y'][i, 0] = rng.uniform(0.1, 0.9), rng.uniform(0.1, 0.9)
+    elif kind == 'shape': v['shapes'][i] = rng.choice([s for s in SHAPES if s != v['shapes'][i]])
+    elif kind == 'tilt': st['angle'][i, 0] = rng.uniform(0, 360)
+    elif kind == 'size': st['r'][i, 0] = rng.uniform(0.13, 0.18) if st['r'][i, 0] < 0.12 else rng.uniform(0.06, 0.11)
+    elif kind == 'colour': st['rgb'][i, 0] = COLOURS[rng.choice(list(COLOURS))]
+    elif kind == 'background': v['background'] = _background(rng)
+    elif kind == 'drop': st['alpha'][i, 0] = 0.0
+
+# %% ../nbs/04a_pretrain.ipynb #0a7de70f
+def scene_variant(rng: random.Random, scene: dict, tries: int = 30) -> dict | None:
+    "A valid scene that differs from `scene` in one attribute of one visible object (or its background); None if none found."
+    base = describe_frame(rng, scene, canonical=True)
+    vis = [i for i in range(len(scene['shapes'])) if scene['st']['alpha'][i, 0] >= 0.35]
+    for _ in range(tries):
+        kind = rng.choices(list(_VARIANTS), weights=list(_VARIANTS.values()))[0] if vis else 'background'
+        if kind == 'drop' and len(vis) < 2: continue
+        v = {**scene, 'shapes': list(scene['shapes']), 'st': {k: a.copy() for k, a in scene['st'].items()}}
+        _change(rng, v, kind, rng.choice(vis) if vis else 0)
+        if _scene_ok(v) and describe_frame(rng, v, canonical=True) != base: return v
+    return None
+
+# %% ../nbs/04a_pretrain.ipynb #c860d80d
 _CLIP_CFG = synth_config('default')
 
 def still_scene(seed: int, index: int, size: int = 64) -> tuple:
-    "Scene `index` of stream `seed`: (frame uint8 (S,S,3), clip, frame_objects); deterministic."
+    "Scene `index` of stream `seed`: (frame uint8 (S,S,3), scene); deterministic."
     rng = random.Random(f"{STILL_DATA_VERSION}:{seed}:{index}")
     clip = sample_clip(rng, _CLIP_CFG)
-    t = rng.randrange(clip['n_frames'])
-    return render_clip(clip, size, frame_idx=[t])[0], clip, frame_objects(clip, t)
+    scene = frame_scene(clip, rng.randrange(clip['n_frames']))
+    return render_scene(scene, size), scene
 
+def still_group(seed: int, index: int, k: int = 4, size: int = 64) -> list:
+    "Group `index` of stream `seed`: a scene and k-1 variants (a fresh scene where no variant is found), as (frame, scene)."
+    rng = random.Random(f"{STILL_DATA_VERSION}:group:{seed}:{index}")
+    base = still_scene(seed, -1 - index, size)[1]
+    scenes = [base] + [scene_variant(rng, base) or still_scene(seed, -10**9 - k * index - j, size)[1] for j in range(1, k)]
+    return [(render_scene(s, size), s) for s in scenes]
+
+# %% ../nbs/04a_pretrain.ipynb #23d196f8
 class StillPool:
-    "`n` scenes of stream `seed` rendered into memory: `frames` uint8 (n,3,S,S); `batch(step, bs)` draws fresh captions."
-    def __init__(self, seed: int, n: int, size: int = 64, show: bool = False):
-        self.seed, self.n = seed, n
-        scenes = [still_scene(seed, i, size) for i in progress(range(n), "rendering scenes", show)]
-        self.frames = torch.from_numpy(np.stack([s[0] for s in scenes])).permute(0, 3, 1, 2).contiguous()
-        self.scenes = [s[1:] for s in scenes]
+    "`n` scenes and `groups` groups of `group_size` of stream `seed` in memory: `frames` uint8 (N,3,S,S); captions redrawn per epoch."
+    def __init__(self, seed: int, n: int, groups: int = 0, group_size: int = 4, size: int = 64, show: bool = False):
+        self.seed, self.n, self.groups, self.k = seed, n, groups, group_size
+        items = [still_scene(seed, i, size) for i in progress(range(n), "rendering scenes", show)]
+        items += [x for g in progress(range(groups), "rendering groups", show) for x in still_group(seed, g, group_size, size)]
+        self.frames = torch.from_numpy(np.stack([f for f, _ in items])).permute(0, 3, 1, 2).contiguous()
+        self.scenes = [s for _, s in items]
 
     def captions(self, idx, epoch: int = 0, canonical: bool = False) -> list[str]:
-        return [describe_frame(random.Random(f"{self.seed}:{epoch}:{int(i)}"), *self.scenes[int(i)], canonical) for i in idx]
+        "Captions of the items `idx` for `epoch` (grouped items get complete captions)."
+        return [describe_frame(random.Random(f"{self.seed}:{epoch}:{int(i)}"), self.scenes[int(i)], canonical,
+                               complete=int(i) >= self.n) for i in idx]
 
-    def batch(self, step: int, bs: int) -> tuple[torch.Tensor, list[str]]:
-        "Batch `step`: scenes in a per-epoch permutation (seeded), each with a caption drawn for that epoch."
-        epoch, k = divmod(step, self.n // bs)
-        perm = torch.randperm(self.n, generator=torch.Generator().manual_seed(self.seed * 100_003 + epoch))
-        idx = perm[k * bs:(k + 1) * bs]
-        return self.frames[idx], self.captions(idx, epoch)
+    def _perm(self, n: int, epoch: int, salt: int) -> torch.Tensor:
+        return torch.randperm(n, generator=torch.Generator().manual_seed(self.seed * 100_003 + epoch * 7 + salt))
 
-# %% ../nbs/04a_pretrain.ipynb #342ea592
+    def batch(self, step: int, bs: int, group_batch: int = 0) -> tuple[torch.Tensor, list[str]]:
+        "Batch `step`: `bs - group_batch * group_size` scenes and `group_batch` whole groups, each with this epoch's caption."
+        nr = bs - group_batch * self.k
+        er, kr = divmod(step, self.n // nr)
+        idx = [self._perm(self.n, er, 0)[kr * nr:(kr + 1) * nr]]
+        if group_batch:
+            eg, kg = divmod(step, self.groups // group_batch)
+            for g in self._perm(self.groups, eg, 1)[kg * group_batch:(kg + 1) * group_batch].tolist():
+                idx.append(self.n + g * self.k + torch.arange(self.k))
+        idx = torch.cat(idx)
+        return self.frames[idx], self.captions(idx, er)
+
+# %% ../nbs/04a_pretrain.ipynb #deea5e63
 def still_clip_loss(frame_emb: torch.Tensor, # (B,D) image embeddings
                     text_emb: torch.Tensor, # (B,D) sentence embeddings, pair i = (frame i, caption i)
                     logit_scale: torch.Tensor, # CLIP's learned log temperature
@@ -135,24 +201,27 @@ def still_clip_loss(frame_emb: torch.Tensor, # (B,D) image embeddings
     tgt = torch.arange(len(captions), device=logits.device)
     return (F.cross_entropy(logits, tgt) + F.cross_entropy(logits.T, tgt)) / 2
 
-# %% ../nbs/04a_pretrain.ipynb #cd11ef8d
+# %% ../nbs/04a_pretrain.ipynb #8ace8843
 @dataclass
 class PretrainConfig:
     "The pretraining recipe: every value that determines the weights."
     model: str = "vtr-tiny"      # open_clip config
     steps: int = 6000            # optimiser steps
     batch_size: int = 128        # frame-caption pairs per step
+    group_batch: int = 16        # of which this many groups of counterfactual scenes (x group_size)
+    group_size: int = 4          # a scene and 3 variants
+    groups: int = 15_000         # groups rendered into memory
     lr: float = 2e-3             # peak learning rate
     wd: float = 0.1              # weight decay on weight matrices (not norms, biases, embeddings)
     warmup: float = 0.05         # fraction of steps of linear warmup, then cosine to 0
-    pool: int = 150_000          # scenes rendered into memory (captions redrawn every epoch)
+    pool: int = 80_000           # random scenes rendered into memory (captions redrawn every epoch)
     n_words: int = 48            # tokens per caption (start and end included)
     seed: int = 0                # the model's init, the token table and the scene stream
     threads: int = 2             # torch CPU threads (results are reproducible for the same seed and thread count)
     size: int = 64               # frame side in pixels
     data_version: str = STILL_DATA_VERSION
 
-# %% ../nbs/04a_pretrain.ipynb #deea5e63
+# %% ../nbs/04a_pretrain.ipynb #3e431c62
 def _param_groups(model, wd: float) -> list[dict]:
     "Weight decay on weight matrices only (not norms, biases, positional or token embeddings, the temperature)."
     decay, no = [], []
@@ -165,7 +234,7 @@ def _schedule(cfg: PretrainConfig):
     sched = combine_scheds([cfg.warmup, 1 - cfg.warmup], [SchedLin(0.0, 1.0), SchedCos(1.0, 0.0)])
     return lambda step: float(sched(min(step / cfg.steps, 1.0 - 1e-9)))
 
-# %% ../nbs/04a_pretrain.ipynb #6b6500d9
+# %% ../nbs/04a_pretrain.ipynb #6b11a63c
 def pretrain(cfg: PretrainConfig, # the recipe
              show: bool = True, # progress bars and a line every `log_every` steps
              log_every: int = 100,
@@ -176,12 +245,12 @@ def pretrain(cfg: PretrainConfig, # the recipe
     with torch.no_grad(): model.token_embedding.weight.copy_(token_table_init(*model.token_embedding.weight.shape, cfg.seed))
     model.logit_scale.requires_grad_(True)
     tok = ClipTokenizer(cfg.model, n_words=cfg.n_words)
-    t0 = time.time(); pool = StillPool(cfg.seed, cfg.pool, cfg.size, show=show)
+    t0 = time.time(); pool = StillPool(cfg.seed, cfg.pool, cfg.groups, cfg.group_size, cfg.size, show=show)
     opt = torch.optim.AdamW(_param_groups(model, cfg.wd), lr=cfg.lr, betas=(0.9, 0.98), eps=1e-6)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, _schedule(cfg))
     history, model = [], model.train()
     for step in progress(range(cfg.steps), "pretraining", show):
-        frames, caps = pool.batch(step, cfg.batch_size)
+        frames, caps = pool.batch(step, cfg.batch_size, cfg.group_batch)
         tokens, mask = tok(caps)
         loss = still_clip_loss(model.encode_image(bb._normalize(frames)), bb.encode_text(tokens, mask)[0], model.logit_scale, caps)
         opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); sched.step()
@@ -191,7 +260,7 @@ def pretrain(cfg: PretrainConfig, # the recipe
             if show: print(f"step {step:5d}  loss {history[-1]['loss']:.3f}  temperature 1/{history[-1]['scale']:.1f}  {history[-1]['seconds']:.0f}s", flush=True)
     return model.eval(), tok, history
 
-# %% ../nbs/04a_pretrain.ipynb #839e6309
+# %% ../nbs/04a_pretrain.ipynb #407090fb
 HELDOUT_STREAM = 10**6     # the stream of the held-out scenes: never part of a training pool
 
 @torch.no_grad()
@@ -200,7 +269,7 @@ def zero_shot_stills(model, # an open_clip model
     "Image->text and text->image R@1 (%) on `n` held-out scenes with canonical captions (equal captions count as hits)."
     from vtr_nbdev.backbone import Backbone
     bb = Backbone(model, "stills"); model.eval()
-    pool = StillPool(seed, n, size)
+    pool = StillPool(seed, n, size=size)
     caps = pool.captions(range(n), canonical=True)
     img = torch.cat([model.encode_image(bb._normalize(pool.frames[i:i + batch])) for i in range(0, n, batch)])
     txt = torch.cat([bb.encode_text(*tok(caps[i:i + batch]))[0] for i in range(0, n, batch)])
@@ -210,16 +279,35 @@ def zero_shot_stills(model, # an open_clip model
     i2t = (gid[sims.argmax(0)] == gid).float().mean().item() * 100
     return {"t2i_R@1": round(t2i, 2), "i2t_R@1": round(i2t, 2), "n": n, "distinct_captions": len(set(caps))}
 
-# %% ../nbs/04a_pretrain.ipynb #3e431c62
+# %% ../nbs/04a_pretrain.ipynb #cee7ad44
+@torch.no_grad()
+def probe_attributes(model, n: int = 1000, seed: int = HELDOUT_STREAM, size: int = 64) -> dict:
+    "Linear-probe accuracy (and chance) of colour, shape, size, column and row on the single-object scenes of `n` held-out ones."
+    from vtr_nbdev.backbone import Backbone
+    bb = Backbone(model, "stills"); model.eval()
+    pool = StillPool(seed, n, size=size)
+    one = [i for i in range(n) if len(scene_objects(pool.scenes[i])) == 1]
+    X = F.normalize(model.encode_image(bb._normalize(pool.frames[one])), dim=-1).double()
+    out, m = {}, int(0.7 * len(one))
+    for attr in ("colour", "shape", "size", "col", "row"):
+        vals = [scene_objects(pool.scenes[i])[0][attr] for i in one]
+        labels = sorted(set(vals)); y = torch.tensor([labels.index(v) for v in vals])
+        Y = F.one_hot(y, len(labels)).double()
+        W = torch.linalg.solve(X[:m].T @ X[:m] + 1e-2 * torch.eye(X.shape[1], dtype=X.dtype), X[:m].T @ Y[:m])
+        acc = ((X[m:] @ W).argmax(1) == y[m:]).double().mean().item()
+        out[attr] = {"accuracy": round(acc, 3), "chance": round(torch.bincount(y).max().item() / len(y), 3)}
+    return out
+
+# %% ../nbs/04a_pretrain.ipynb #2ab19746
 def grammar_token_ids(tok: ClipTokenizer, n: int = 20_000, seed: int = 0) -> list[int]:
     "Every token id the still grammar produces (on `n` sampled captions of scenes of stream `seed`), plus start and end."
     ids = {tok.sot_id, tok.eot_id}
     for i in range(n // 20):
-        _, clip, objs = still_scene(seed, i)
-        for k in range(20): ids.update(tok.encode(describe_frame(random.Random(f"{i}:{k}"), clip, objs, canonical=k == 0)))
+        _, scene = still_scene(seed, i)
+        for k in range(20): ids.update(tok.encode(describe_frame(random.Random(f"{i}:{k}"), scene, canonical=k == 0, complete=k == 1)))
     return sorted(ids)
 
-# %% ../nbs/04a_pretrain.ipynb #6b11a63c
+# %% ../nbs/04a_pretrain.ipynb #2b4c1df0
 def save_pretrained(model, tok: ClipTokenizer, cfg: PretrainConfig, history: list, out, extra: dict | None = None) -> Path:
     "Write `out/{stem}.safetensors` (compact token table) and `out/{stem}.json` (sha256, recipe, history, results)."
     from safetensors.torch import save_file
@@ -235,22 +323,26 @@ def save_pretrained(model, tok: ClipTokenizer, cfg: PretrainConfig, history: lis
     (out / f"{stem}.json").write_text(json.dumps(meta, indent=1))
     return f
 
-# %% ../nbs/04a_pretrain.ipynb #23181a94
+# %% ../nbs/04a_pretrain.ipynb #4494e430
 @call_parse
 def vtr_pretrain(out: str = "runs/vtr_pretrain", # output folder for the weights and their JSON
                  steps: int = PretrainConfig.steps, # optimiser steps
                  batch_size: int = PretrainConfig.batch_size, # pairs per step
                  lr: float = PretrainConfig.lr, # peak learning rate
-                 pool: int = PretrainConfig.pool, # scenes rendered into memory
+                 pool: int = PretrainConfig.pool, # random scenes rendered into memory
+                 groups: int = PretrainConfig.groups, # groups of counterfactual scenes rendered into memory
+                 group_batch: int = PretrainConfig.group_batch, # groups per batch
                  seed: int = PretrainConfig.seed, # seed of the init and the scenes
                  threads: int = PretrainConfig.threads, # torch CPU threads
                 ):
     "Console command: pretrain the synthetic-world CLIP (the shipped recipe by default), evaluate it zero-shot, write it to OUT."
-    cfg = PretrainConfig(steps=steps, batch_size=batch_size, lr=lr, pool=pool, seed=seed, threads=threads)
+    cfg = PretrainConfig(steps=steps, batch_size=batch_size, lr=lr, pool=pool, groups=groups, group_batch=group_batch,
+                         seed=seed, threads=threads)
     t0 = time.time()
     model, tok, history = pretrain(cfg)
     seconds = round(time.time() - t0, 1)
-    zs = zero_shot_stills(model, tok)
-    f = save_pretrained(model, tok, cfg, history, out, extra=dict(seconds=seconds, zero_shot=zs))
+    zs, probe = zero_shot_stills(model, tok), probe_attributes(model)
+    f = save_pretrained(model, tok, cfg, history, out, extra=dict(seconds=seconds, zero_shot=zs, probe=probe))
     print(f"vtr_pretrain: {cfg.steps} steps in {seconds:.0f}s; zero-shot on {zs['n']} held-out stills: "
-          f"text->image R@1 {zs['t2i_R@1']:.1f}, image->text R@1 {zs['i2t_R@1']:.1f}; wrote {f} ({f.stat().st_size / 2**20:.1f} MiB)")
+          f"text->image R@1 {zs['t2i_R@1']:.1f}, image->text R@1 {zs['i2t_R@1']:.1f}; linear probe "
+          + ", ".join(f"{k} {v['accuracy']:.2f} (chance {v['chance']:.2f})" for k, v in probe.items()) + f"; wrote {f} ({f.stat().st_size / 2**20:.1f} MiB)")
