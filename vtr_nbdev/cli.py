@@ -120,7 +120,8 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
           test_split: str = "test") -> dict:
     """Train `method` on `dataset`, evaluate on validation each epoch, then the best checkpoint on `test_split`. Returns the metrics.
     `pretrained='auto'` takes the shipped synthetic CLIP on the synthetic benchmark (`None`/'none': random init).
-    `vision='frozen'` (the default with pretrained weights) freezes the image tower and trains on cached frame features;
+    `vision='frozen'` (the default with pretrained weights on the synthetic benchmark) freezes the image tower and trains on
+    cached features of every frame (short clips);
     'train' fine-tunes both towers from pixels (CLIP4Clip's recipe, backbone lr = lr * coef_lr).
     The full training state is saved atomically to `out/checkpoints/last` (previous in `prev`) every `checkpoint_every`
     epochs; `resume` (the run folder or a checkpoint folder) continues an interrupted run with the same `out`, `epochs`
@@ -130,7 +131,8 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     t0 = time.time(); seed_everything(seed)
     if pretrained == "auto": pretrained = default_pretrained(backbone, dataset)
     if pretrained in ("none", ""): pretrained = None
-    if vision == "auto": vision = "frozen" if pretrained else "train"
+    # frozen + cached features only on the synthetic benchmark: caching *every* frame of long real videos is not worth it
+    if vision == "auto": vision = "frozen" if pretrained and dataset == "synthetic" else "train"
     if vision not in ("frozen", "train"): raise ValueError(f"--vision {vision!r}: choose frozen or train")
     if lr_backbone is None: lr_backbone = lr * (default_coef_lr(pretrained) if coef_lr is None else coef_lr)
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
@@ -190,7 +192,7 @@ def vtr_train(
     preset: str = "default",         # synthetic dataset size: tiny|default|large
     backbone: str = "vtr-tiny",      # open_clip model name (vtr-tiny / vtr-small: tiny CPU configs)
     pretrained: str = "auto",        # open_clip tag (synthetic: the shipped CLIP; openai, ...), a local checkpoint, or none (random init); auto: synthetic on the synthetic benchmark
-    vision: str = "auto",            # frozen: freeze the image tower and train on cached frame features | train: fine-tune both towers from pixels; auto: frozen with pretrained weights
+    vision: str = "auto",            # frozen: freeze the image tower and train on cached frame features | train: fine-tune both towers from pixels; auto: frozen with pretrained weights on the synthetic benchmark
     frames: int = 8,                 # frames per clip
     words: int = 24,                 # tokens per caption, including start/end
     batch_size: int = 32,            # clips (and captions) per batch
