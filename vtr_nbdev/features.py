@@ -4,11 +4,10 @@
 
 # %% ../nbs/11a_features.ipynb #55fefd40
 from __future__ import annotations
-import hashlib, json, os, tempfile, time
+import hashlib, json, os, tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from .core import cache_root, hash_tensors, progress

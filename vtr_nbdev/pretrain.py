@@ -5,7 +5,7 @@
 # %% ../nbs/04a_pretrain.ipynb #a4e73011
 from __future__ import annotations
 import json, math, os, random, time
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict
 from pathlib import Path
 
 import numpy as np
@@ -13,10 +13,9 @@ import torch
 import torch.nn.functional as F
 from fastcore.script import call_parse
 
-from .synthetic import (COLOURS, SHAPES, synth_config, sample_clip, simulate, render_clip, render_states,
+from .synthetic import (COLOURS, SHAPES, synth_config, sample_clip, simulate, render_states,
                                  _background, _SHAPE_WORDS, _SIZE_WORDS, _COLOUR_WORDS)
-from .backbone import (build_backbone, token_table_init, compact_token_table, read_state_dict,
-                                file_sha256, SHIPPED_WEIGHTS, shipped_weights_dir)
+from .backbone import build_backbone, token_table_init, compact_token_table, file_sha256, SHIPPED_WEIGHTS
 from .core import progress
 from .data import ClipTokenizer
 
