@@ -16,7 +16,7 @@ from .synthetic import ensure_synthetic
 from .metrics import (retrieval_ranks, results_dict, format_results, write_results,
     postprocess_results, postprocess_params, tune_invgc, rsum, t2v_metrics, v2t_metrics, POSTPROCESSORS)
 from .model import build_retriever, load_retriever, encode_loader, similarity, Retriever
-from .backbone import SHIPPED_WEIGHTS
+from .backbone import SHIPPED_WEIGHTS, SYNTHETIC_BACKBONE
 from .features import cached_frame_features
 from .search import dot_product_fit, pooled_text_vector, pooled_video_vector
 from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, resume_from,
@@ -24,9 +24,9 @@ from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, 
 
 # %% auto #0
 __all__ = ['SYNTHETIC_COEF_LR', 'per_category_r1', 'eval_loaders', 'encode_split', 'split_results', 'evaluate_split', 'report',
-           'resolve_data', 'default_pretrained', 'default_coef_lr', 'train', 'vtr_train', 'parse_pp_params',
-           'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval', 'evaluate_checkpoint', 'vtr_train_main',
-           'vtr_eval_main', 'zero_shot', 'compare_methods', 'summarize']
+           'OptionError', 'DataPathMissing', 'resolve_data', 'default_pretrained', 'default_coef_lr', 'train',
+           'vtr_train', 'parse_pp_params', 'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval',
+           'evaluate_checkpoint', 'vtr_train_main', 'vtr_eval_main', 'zero_shot', 'compare_methods', 'summarize']
 
 # %% ../nbs/14_cli.ipynb #67168789
 def per_category_r1(sims: torch.Tensor, gt: torch.Tensor, captions) -> dict:
@@ -78,14 +78,21 @@ def report(res: dict, title: str = "") -> str:
     "The results table printed by `vtr_train` and `vtr_eval` (`metrics.format_results`)."
     return format_results(res, title)
 
+# %% ../nbs/14_cli.ipynb #81c4f0f9
+class OptionError(UserError, ValueError):
+    "A command-line option with a value the command cannot use (the message names the option and the choices)."
+
+class DataPathMissing(UserError, FileNotFoundError):
+    "`--data-path` names a folder that does not exist."
+
 # %% ../nbs/14_cli.ipynb #5dd8ccaf
 def resolve_data(dataset: str, data_path: str | None, preset: str, data_seed: int = 0, size: int = 64) -> Path:
     "The dataset folder: `data_path`, or for the synthetic benchmark the cached preset (generated on first use)."
     if data_path: 
         p = Path(data_path).expanduser()
-        if not p.exists(): raise FileNotFoundError(f"--data-path {p} does not exist")
+        if not p.exists(): raise DataPathMissing(f"--data-path {p} does not exist")
         return p
-    if dataset != "synthetic": raise ValueError(f"--dataset {dataset} needs --data-path (the folder with its annotations and videos)")
+    if dataset != "synthetic": raise OptionError(f"--dataset {dataset} needs --data-path (the folder with its annotations and videos)")
     return ensure_synthetic(preset=preset, seed=data_seed, size=size)
 
 # %% ../nbs/14_cli.ipynb #a7c1e0f3
@@ -111,7 +118,7 @@ def _cache_features(model: Retriever, anns: list, show: bool):
 
 # %% ../nbs/14_cli.ipynb #73d6590b
 def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str | None = None, preset: str = "default",
-          backbone: str = "vtr-tiny", pretrained: str | None = "auto", vision: str = "auto", frames: int = 8, words: int = 24,
+          backbone: str = SYNTHETIC_BACKBONE, pretrained: str | None = "auto", vision: str = "auto", frames: int = 8, words: int = 24,
           batch_size: int = 32, epochs: int = 5, lr: float = 5e-4, lr_backbone: float | None = None,
           coef_lr: float | None = None, wd: float = 0.2,
           warmup: float = 0.1, seed: int = 0, out: str = "runs/vtr_train", workers: int = 2,
@@ -133,10 +140,10 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     if pretrained in ("none", ""): pretrained = None
     # frozen + cached features only on the synthetic benchmark: caching *every* frame of long real videos is not worth it
     if vision == "auto": vision = "frozen" if pretrained and dataset == "synthetic" else "train"
-    if vision not in ("frozen", "train"): raise ValueError(f"--vision {vision!r}: choose frozen or train")
+    if vision not in ("frozen", "train"): raise OptionError(f"--vision {vision!r}: choose frozen or train")
     if lr_backbone is None: lr_backbone = lr * (default_coef_lr(pretrained) if coef_lr is None else coef_lr)
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
     root = resolve_data(dataset, data_path, preset)
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
     model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=frames, n_words=words)
     tok, S = model.tokenizer(), model.image_size
     splits = ("train", "val", test_split) + (("comp_test",) if dataset == "synthetic" else ())
@@ -190,7 +197,7 @@ def vtr_train(
     dataset: str = "synthetic",      # msrvtt|msvd|didemo|activitynet|vatex|lsmdc|synthetic
     data_path: str = None,           # dataset folder (annotations + videos/); synthetic: generated into a cache if omitted
     preset: str = "default",         # synthetic dataset size: tiny|default|large
-    backbone: str = "vtr-tiny",      # open_clip model name (vtr-tiny / vtr-small: tiny CPU configs)
+    backbone: str = SYNTHETIC_BACKBONE, # open_clip model name (vtr-tiny-rn: the shipped synthetic CLIP; vtr-tiny / vtr-small: tiny CPU configs; ViT-B-32, ...)
     pretrained: str = "auto",        # open_clip tag (synthetic: the shipped CLIP; openai, ...), a local checkpoint, or none (random init); auto: synthetic on the synthetic benchmark
     vision: str = "auto",            # frozen: freeze the image tower and train on cached frame features | train: fine-tune both towers from pixels; auto: frozen with pretrained weights on the synthetic benchmark
     frames: int = 8,                 # frames per clip
@@ -228,16 +235,16 @@ def parse_pp_params(method: str, text: str | None) -> dict:
     for item in text.split(","):
         name, eq, val = item.strip().partition("=")
         name = name.strip()
-        if not eq: raise ValueError(f"--pp-params: expected name=value, got {item!r}")
-        if name not in defaults: raise ValueError(f"--pp-params: {method} has no parameter {name!r}; its parameters are {sorted(defaults)}")
+        if not eq: raise OptionError(f"--pp-params: expected name=value, got {item!r}")
+        if name not in defaults: raise OptionError(f"--pp-params: {method} has no parameter {name!r}; its parameters are {sorted(defaults)}")
         ref, val = defaults[name], val.strip()
         if isinstance(ref, bool):
-            if val.lower() not in ("1", "0", "true", "false", "yes", "no"): raise ValueError(f"--pp-params: {name} must be true or false, got {val!r}")
+            if val.lower() not in ("1", "0", "true", "false", "yes", "no"): raise OptionError(f"--pp-params: {name} must be true or false, got {val!r}")
             out[name] = val.lower() in ("1", "true", "yes")
         else:
             try: num = float(val)
-            except ValueError: raise ValueError(f"--pp-params: {name} must be a number, got {val!r}") from None
-            if isinstance(ref, int) and num != int(num): raise ValueError(f"--pp-params: {name} must be an integer, got {val!r}")
+            except ValueError: raise OptionError(f"--pp-params: {name} must be a number, got {val!r}") from None
+            if isinstance(ref, int) and num != int(num): raise OptionError(f"--pp-params: {name} must be an integer, got {val!r}")
             out[name] = int(num) if isinstance(ref, int) else num
     return out
 
@@ -286,7 +293,7 @@ def postprocess_split(model: Retriever, method: str, sims: torch.Tensor, texts, 
                       checkpoint=None, pp_params: str | None = None, bank_split: str = "train", bank_size: int | None = None,
                       tune_split: str = "val", cache_dir=None, batch_size: int = 32, num_workers: int = 0) -> dict:
     "Post-process a split's (T,V) logits with `method`, encoding the banks it needs; the results record with raw numbers kept."
-    if method not in POSTPROCESSORS: raise ValueError(f"--postprocess {method!r}: choose from none, {', '.join(POSTPROCESSORS)}")
+    if method not in POSTPROCESSORS: raise OptionError(f"--postprocess {method!r}: choose from none, {', '.join(POSTPROCESSORS)}")
     overrides = parse_pp_params(method, pp_params)
     unit = float(model.head.scale().detach())
     S = sims.float() / unit
@@ -294,7 +301,7 @@ def postprocess_split(model: Retriever, method: str, sims: torch.Tensor, texts, 
     kw, peeked = {}, {}
     vecs = embedding_vectors(model, texts, videos)
     if method in ("dbnorm", "invgc") and vecs is None:
-        raise ValueError(f"--postprocess {method} compares embeddings of the banks with the test gallery, but the "
+        raise OptionError(f"--postprocess {method} compares embeddings of the banks with the test gallery, but the "
                          f"{model.cfg.method} head scores (text, video) pairs jointly; use dsl or qbnorm with this head")
     what = "paragraphs" if ann.paragraph else "captions"
     params = {"t2v": dict(overrides), "v2t": dict(overrides)}
@@ -370,7 +377,7 @@ def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset=
     "What `vtr_eval` does, returning the results record (the console command itself returns nothing: its exit code is 0)."
     if postprocess in ("", "none"): postprocess = None
     if postprocess is not None and postprocess not in POSTPROCESSORS:
-        raise ValueError(f"--postprocess {postprocess!r}: choose from none, {', '.join(POSTPROCESSORS)}")
+        raise OptionError(f"--postprocess {postprocess!r}: choose from none, {', '.join(POSTPROCESSORS)}")
     model = load_retriever(checkpoint, device=default_device(device))
     root = resolve_data(dataset, data_path, preset)
     ann = read_dataset(dataset, root, split)
@@ -390,11 +397,11 @@ def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset=
     return res
 
 # %% ../nbs/14_cli.ipynb #d2b5c6ce
-def vtr_train_main(): run_cli(vtr_train)
-def vtr_eval_main(): run_cli(vtr_eval)
+def vtr_train_main(argv: list[str] | None = None): run_cli(vtr_train, argv)
+def vtr_eval_main(argv: list[str] | None = None): run_cli(vtr_eval, argv)
 
 # %% ../nbs/14_cli.ipynb #c4262dfd
-def zero_shot(method: str = "meanP", backbone: str = "vtr-tiny", pretrained: str | None = "synthetic",
+def zero_shot(method: str = "meanP", backbone: str = SYNTHETIC_BACKBONE, pretrained: str | None = "synthetic",
               dataset: str = "synthetic", data_path: str | None = None, preset: str = "default", frames: int = 8,
               words: int = 24, test_split: str = "test", batch_size: int = 32, show: bool = False) -> dict:
     "Evaluate a parameter-free head on a pretrained backbone with no video training (the floor every method should beat)."

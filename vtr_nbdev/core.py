@@ -14,9 +14,10 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['HEADS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device', 'autocast_dtype',
+__all__ = ['HEADS', 'demo', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device', 'autocast_dtype',
            'EmbBundle', 'VideoEmb', 'TextEmb', 'ScoreOut', 'HeadConfig', 'RetrievalHead', 'register_head', 'build_head',
-           'core_info', 'vtr_core_info', 'cache_root', 'hash_tensors', 'progress', 'dashes_to_underscores', 'run_cli']
+           'core_info', 'vtr_core_info', 'cache_root', 'hash_tensors', 'progress', 'dashes_to_underscores', 'UserError',
+           'run_cli', 'run_captured']
 
 # %% ../nbs/00_core.ipynb #24e13f04
 def _expand_mask(mask: torch.Tensor, x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -266,10 +267,49 @@ def dashes_to_underscores(argv: list[str], short: dict | None = None) -> list[st
         out.append(a)
     return out
 
+# %% ../nbs/00_core.ipynb #146e9dfb
+class UserError(Exception):
+    "A mistake in the user's input or environment that the user can fix (bad file, bad option, refused output); a command prints it as one line and exits with code 2."
+
+# %% ../nbs/00_core.ipynb #bd8cefa6
+_REPORT = "https://github.com/vtr-nbdev/vtr_nbdev/issues"
+
+def _one_line(cmd: str, msg) -> str:
+    "`cmd: msg` on one line, not prefixed twice; a message carrying a traceback (how PyTorch re-raises a DataLoader worker's error) is cut to its last line, the original error."
+    lines = [l.strip() for l in str(msg).splitlines() if l.strip()]
+    if any("Traceback (most recent call last):" in l for l in lines): lines = lines[-1:]
+    msg = " ".join(lines)
+    return msg if msg.startswith(f"{cmd}: ") else f"{cmd}: {msg}"
+
+# %% ../nbs/00_core.ipynb #eab1735b
 def run_cli(func, argv: list[str] | None = None, short: dict | None = None):
-    "Parse `argv` (default `sys.argv[1:]`) for a `call_parse` function, with either option spelling and `short` aliases, and call it."
-    import sys, inspect
+    "Parse `argv` (default `sys.argv[1:]`) for a `call_parse` function (either option spelling, `short` aliases) and call it; errors exit as described above."
+    import sys, inspect, traceback
     from fastcore.script import anno_parser
-    args = anno_parser(func).parse_args(dashes_to_underscores(sys.argv[1:] if argv is None else list(argv), short))
-    params = inspect.signature(func).parameters   # drop the parser's own extras (--pdb, --xtra)
-    return func(**{k: v for k, v in vars(args).items() if k in params})
+    cmd = getattr(func, "__name__", "vtr_nbdev")
+    def fail(msg, code): print(_one_line(cmd, msg), file=sys.stderr); raise SystemExit(code) from None
+    try:
+        args = anno_parser(func, prog=cmd).parse_args(dashes_to_underscores(sys.argv[1:] if argv is None else list(argv), short))
+        params = inspect.signature(func).parameters   # drop the parser's own extras (--pdb, --xtra)
+        return func(**{k: v for k, v in vars(args).items() if k in params})
+    except UserError as e: fail(str(e) or type(e).__name__, 2)
+    except SystemExit as e:
+        if isinstance(e.code, str): fail(e.code, 2)
+        raise                                         # an exit code: argparse's 2 (usage printed), 0 for --help
+    except KeyboardInterrupt: fail("interrupted", 130)
+    except Exception:
+        traceback.print_exc()
+        fail(f"this is a bug in vtr_nbdev: please report it at {_REPORT} with the traceback above and the output of vtr_core_info", 1)
+
+# %% ../nbs/00_core.ipynb #9ac75c72
+def run_captured(main, # a console entry point taking `argv`, e.g. `vtr_index_main`
+                 argv: list[str]) -> tuple:
+    "Call `main(argv)` in-process with stdout and stderr captured, for tests: (exit code (0 if it returned), stdout, stderr lines)."
+    import contextlib, io
+    out, err, code = io.StringIO(), io.StringIO(), 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try: main(argv)
+        except SystemExit as e: code = e.code
+    return code, out.getvalue(), err.getvalue().splitlines()
+
+demo = lambda argv: run_cli(vtr_demo, argv)   # the demo command's entry point

@@ -285,8 +285,8 @@ def free_port() -> int:
 # %% ../nbs/12_learner.ipynb #f1d257df
 CHECKPOINT_FORMAT = "vtr_nbdev.training_state/1"
 
-class CheckpointError(RuntimeError):
-    "A training checkpoint that is missing, incomplete or corrupted."
+class CheckpointError(UserError, RuntimeError):
+    "A training checkpoint that is missing, incomplete or corrupted (a `UserError`, and a `RuntimeError`)."
 
 def rng_state() -> dict:
     "The state of every random stream of this process: Python, NumPy, torch CPU and CUDA."

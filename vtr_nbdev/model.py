@@ -139,8 +139,8 @@ def build_retriever(method: str = "meanP", backbone: str = "vtr-tiny", pretraine
 RETRIEVER_FORMAT = "vtr_nbdev.retriever/1"     # the "format" of a checkpoint's config.json
 RETRIEVER_WHAT = f"vtr_nbdev checkpoint (config.json of format {RETRIEVER_FORMAT})"
 
-class OutputExists(ValueError):
-    "An output path holding something this library did not write: a save refuses to replace it."
+class OutputExists(UserError, ValueError):
+    "An output path holding something this library did not write: a save refuses to replace it (a `UserError`, and a `ValueError`)."
 
 def json_format(folder, name: str) -> str | None:
     "The `\"format\"` field of the JSON file `folder/name`; None when the file is missing, unreadable or has none."

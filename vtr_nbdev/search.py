@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_search.ipynb #2caf90e3
 from __future__ import annotations
-import hashlib, io, json, math, os, shutil, tempfile, time
+import hashlib, io, json, math, os, shlex, shutil, tempfile, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Sequence
@@ -23,24 +23,36 @@ from .data import VideoFrames
 from .model import Retriever, load_retriever, similarity, replace_dir, check_replaceable, json_format, OutputExists
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_WHAT', 'PROBE_TEXTS', 'find_videos', 'thumb_strip', 'video_duration',
-           'FileVideos', 'encode_files', 'is_index_dir', 'model_fingerprint', 'VideoIndex', 'check_index_out',
+__all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_WHAT', 'SEARCH_MODES', 'PROBE_TEXTS', 'NoSuchFolder', 'NotAFolder',
+           'check_video_dir', 'find_videos', 'thumb_strip', 'video_duration', 'FileVideos', 'encode_files',
+           'NotAnIndex', 'UnreadableIndex', 'is_index_dir', 'model_fingerprint', 'VideoIndex', 'check_index_out',
            'build_index', 'pooled_video_vector', 'pooled_text_vector', 'build_faiss_index', 'faiss_search',
-           'dot_product_fit', 'scores_are_dot_products', 'SearchHit', 'Searcher', 'vtr_index', 'format_hits',
-           'vtr_search', 'vtr_index_main', 'vtr_search_main', 'png_bytes', 'SearchWidget', 'search_widget',
-           'random_unit_vectors', 'scale_benchmark']
+           'dot_product_fit', 'scores_are_dot_products', 'SearchHit', 'ModelMismatch', 'SearchError', 'check_search',
+           'Searcher', 'vtr_index', 'format_hits', 'vtr_search', 'vtr_index_main', 'vtr_search_main', 'png_bytes',
+           'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
+
+class NoSuchFolder(UserError, FileNotFoundError):
+    "A folder given to a command does not exist (a `UserError`, and a `FileNotFoundError`)."
+
+class NotAFolder(UserError, NotADirectoryError):
+    "A file given where a folder is expected (a `UserError`, and a `NotADirectoryError`)."
+
+def check_video_dir(video_dir) -> Path:
+    "`Path(video_dir)` when it is an existing folder, else `NoSuchFolder` / `NotAFolder` naming it."
+    root = Path(video_dir)
+    if not root.exists(): raise NoSuchFolder(f"{root}: no such folder; give the folder that holds the videos")
+    if not root.is_dir(): raise NotAFolder(f"{root}: not a folder (a file); give the folder that holds the videos")
+    return root
 
 def find_videos(video_dir, # the folder to search (recursively)
                 exts: Sequence[str] = VIDEO_EXTS, # file name endings that count as videos (any case)
                 exclude: Sequence = (), # folders to leave out (e.g. the index folder when it lives inside)
                ) -> list[str]: # sorted POSIX paths relative to `video_dir`
     "The video files under `video_dir`, skipping hidden files and folders and `exclude`."
-    root = Path(video_dir)
-    if not root.exists(): raise FileNotFoundError(f"{root}: no such folder")
-    if not root.is_dir(): raise NotADirectoryError(f"{root}: not a folder (give the folder that holds the videos)")
+    root = check_video_dir(video_dir)
     exts = {e.lower() if e.startswith(".") else "." + e.lower() for e in exts}
     excl = {Path(e).resolve() for e in exclude}
     out = []
@@ -125,6 +137,17 @@ def encode_files(model: Retriever, root, rel_paths: Sequence[str], batch_size: i
 INDEX_FORMAT = "vtr_nbdev.video_index/1"
 INDEX_WHAT = f"vtr_nbdev video index (index.json of format {INDEX_FORMAT})"
 
+class NotAnIndex(UserError, FileNotFoundError):
+    "The folder given as an index does not exist or has no index.json (a `UserError`, and a `FileNotFoundError`)."
+
+class UnreadableIndex(UserError, ValueError):
+    "An index folder that cannot be read: index.json not JSON or of another format, or data files that do not match it (a `UserError`, and a `ValueError`)."
+
+def _rebuild_hint(path: Path, meta: dict) -> str:
+    "The `vtr_index` command that rebuilds the damaged index `path` (its video folder and checkpoint as recorded)."
+    ckpt = (meta.get("model") or {}).get("checkpoint") or "CHECKPOINT"
+    return "rebuild it: " + shlex.join(["vtr_index", str(meta.get("root") or "VIDEO_DIR"), "--checkpoint", str(ckpt), "--out", str(path)])
+
 def is_index_dir(path) -> bool:
     "True when `path` is an index folder written by `VideoIndex.save` (what a save may replace)."
     return json_format(path, "index.json") == INDEX_FORMAT
@@ -186,17 +209,26 @@ class VideoIndex:
     def load(cls, path, root=None, mmap: bool = True) -> "VideoIndex":
         "Read an index folder; `root` re-points it at a moved video folder; thumbnails are memory-mapped."
         path = Path(path); meta_file = path / "index.json"
-        if not meta_file.exists(): raise FileNotFoundError(f"{path}: not a video index (no index.json; build one with vtr_index)")
+        if not meta_file.is_file():
+            why = "no such folder" if not path.exists() else "not a video index (no index.json)"
+            raise NotAnIndex(f"{path}: {why}; give the index folder vtr_index wrote (its --out; default VIDEO_DIR/.vtr_index)")
         try: meta = json.loads(meta_file.read_text())
-        except json.JSONDecodeError as e: raise ValueError(f"{meta_file}: unreadable index file ({e})") from e
-        if meta.get("format") != INDEX_FORMAT: raise ValueError(f"{meta_file}: format {meta.get('format')!r}, expected {INDEX_FORMAT!r}")
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise UnreadableIndex(f"{meta_file}: unreadable index file ({e}); delete {path} and index the videos again with vtr_index") from e
+        fmt = meta.get("format") if isinstance(meta, dict) else None
+        if fmt != INDEX_FORMAT:
+            raise UnreadableIndex(f"{meta_file}: format {fmt!r}, not a video index of this version ({INDEX_FORMAT!r}); give the "
+                                  "folder vtr_index wrote, or index the videos again with vtr_index into a new folder")
         rows = meta["videos"]; n = len(rows)
         videos = thumbs = None
         if n:
-            videos = VideoEmb.load(path / "videos.safetensors")
-            thumbs = np.load(path / "thumbs.npy", mmap_mode="r" if mmap else None)
+            def read(name, load):      # a missing or truncated data file: the index is damaged, not the library
+                try: return load(path / name)
+                except Exception as e: raise UnreadableIndex(f"{path / name}: unreadable ({type(e).__name__}: {e}); {_rebuild_hint(path, meta)}") from e
+            videos = read("videos.safetensors", VideoEmb.load)
+            thumbs = read("thumbs.npy", lambda p: np.load(p, mmap_mode="r" if mmap else None))
             for what, m in (("videos.safetensors", len(videos)), ("thumbs.npy", len(thumbs))):
-                if m != n: raise ValueError(f"{path / what}: {m} rows but index.json lists {n} videos (a damaged index; rebuild it)")
+                if m != n: raise UnreadableIndex(f"{path / what}: {m} rows, but index.json lists {n} videos: a damaged index; {_rebuild_hint(path, meta)}")
         known = {"format", "root", "model", "failed", "videos", "emb_keys"}
         return cls(root=Path(root) if root is not None else Path(meta["root"]), paths=[r["path"] for r in rows],
                    videos=videos, thumbs=thumbs, durations=[r.get("duration") for r in rows],
@@ -228,7 +260,7 @@ def build_index(video_dir, # the folder of videos
                ) -> tuple[VideoIndex, dict]: # the saved index, and counts: encoded, reused, removed, failed (path, cause)
     "Index (or update the index of) the videos under `video_dir` with `model`'s `encode_video`."
     t0 = time.time()
-    root = Path(video_dir).resolve()
+    root = check_video_dir(video_dir).resolve()                                           # one line naming a wrong folder
     out = check_index_out(root, Path(out) if out is not None else root / ".vtr_index")    # before any model or video work
     if not isinstance(model, Retriever):
         checkpoint = model; model = load_retriever(model, device=default_device(device))
@@ -236,9 +268,14 @@ def build_index(video_dir, # the folder of videos
                 fingerprint=model_fingerprint(model), n_frames=model.cfg.n_frames, image_size=model.image_size,
                 sampler="uniform")
     thumb = dict(frames=thumb_frames, height=thumb_height)
-    old = VideoIndex.load(out) if (out / "index.json").exists() else None
+    old = None
+    if (out / "index.json").exists():
+        try: old = VideoIndex.load(out)
+        except UnreadableIndex:      # damaged data files (a foreign index.json was refused by `check_index_out`): rebuilt
+            if log: log(f"vtr_index: {out} is a damaged index: re-encoding every file")
     if old is not None and (old.model.get("fingerprint") != info["fingerprint"] or old.extra.get("thumb") != thumb):
-        log(f"vtr_index: {out} was built with another model or thumbnail size: re-encoding every file"); old = None
+        if log: log(f"vtr_index: {out} was built with another model or thumbnail size: re-encoding every file")
+        old = None
     rel = find_videos(root, exclude=[out])
     stamps = {r: _stamp(root / r) for r in rel}
     old_rows = {p: i for i, p in enumerate(old.paths)} if old else {}
@@ -368,6 +405,19 @@ class SearchHit:
     duration: float | None
     row: int
 
+class ModelMismatch(UserError, ValueError):
+    "An index searched with a model other than the one that built it (a `UserError`, and a `ValueError`)."
+
+class SearchError(UserError, ValueError):
+    "A search that cannot run as asked: unknown mode, k < 1, an index without its checkpoint (a `UserError`, and a `ValueError`)."
+
+SEARCH_MODES = ("auto", "faiss", "exact", "two_stage")
+
+def check_search(k: int = 10, mode: str = "auto"):
+    "`SearchError` unless `k` >= 1 and `mode` is one of `SEARCH_MODES` (`vtr_search` checks its options before loading anything)."
+    if mode not in SEARCH_MODES: raise SearchError(f"unknown search mode {mode!r}; use {', '.join(SEARCH_MODES)} (--mode)")
+    if k < 1: raise SearchError(f"k must be at least 1, got {k} (the number of results, -k)")
+
 PROBE_TEXTS = ("a person is talking to the camera", "a red circle moves to the left", "a dog runs on a beach at sunset")
 
 # %% ../nbs/13_search.ipynb #94beda05
@@ -380,8 +430,9 @@ class Searcher:
                  budget_bytes: int = 2**30, # working memory for pairwise scoring (as `similarity`)
                  check_model: bool = True):
         if check_model and index.model.get("fingerprint") != model_fingerprint(model):
-            raise ValueError(f"the index {index.path or ''} was built with another model ({index.model.get('method')}, "
-                             f"checkpoint {index.model.get('checkpoint')}); re-run vtr_index with this checkpoint")
+            raise ModelMismatch(f"{index.path or 'this index'}: built with another model ({index.model.get('method')}, checkpoint "
+                                f"{index.model.get('checkpoint')}); search it with that one (leave out --checkpoint), or index "
+                                "the videos again with this checkpoint (vtr_index)")
         self.index, self.model = index, model.eval()
         self.exact_below, self.n_candidates, self.approx_threshold, self.budget_bytes = exact_below, n_candidates, approx_threshold, budget_bytes
         self.tokenizer = model.tokenizer()
@@ -394,7 +445,7 @@ class Searcher:
         "Load an index folder and its model (`checkpoint`, default: the one recorded in the index)."
         index = VideoIndex.load(index_path, root=root)
         checkpoint = checkpoint or index.model.get("checkpoint")
-        if not checkpoint: raise ValueError(f"{index_path}: the index does not record its checkpoint; pass one")
+        if not checkpoint: raise SearchError(f"{index_path}: the index does not record the checkpoint it was built with; pass it with --checkpoint")
         return cls(index, load_retriever(checkpoint, device=default_device(device)), **kw)
 
     @torch.no_grad()
@@ -421,7 +472,7 @@ class Searcher:
 
     def plan(self, mode: str = "auto") -> str:
         "'faiss' | 'exact' | 'two_stage' for `mode` ('auto' chooses from the head and the collection size)."
-        if mode not in ("auto", "faiss", "exact", "two_stage"): raise ValueError(f"unknown search mode {mode!r}; use auto, faiss, exact or two_stage")
+        check_search(mode=mode)
         if mode != "auto": return mode
         if self.cheap: return "faiss"
         return "exact" if len(self.index) <= self.exact_below else "two_stage"
@@ -442,7 +493,7 @@ def search(self: Searcher, queries, k: int = 10, mode: str = "auto", n_candidate
     "Rank the index for `queries` (a text or a list): list of `SearchHit`, best first (a list of lists for a list)."
     single = isinstance(queries, str)
     qs = [queries] if single else list(queries)
-    if k < 1: raise ValueError(f"k must be >= 1, got {k}")
+    check_search(k, mode)
     N = len(self.index)
     if N == 0 or not qs: return [] if single else [[] for _ in qs]
     k, plan = min(k, N), self.plan(mode)
@@ -479,16 +530,15 @@ def vtr_index(
     device: str = None,               # cpu / cuda (default: cuda if available)
 ):
     "Index the videos of a folder for text search (only new or changed files are encoded when the index exists)."
+    check_video_dir(video_dir)                          # a wrong folder or --out costs nothing and deletes nothing
     out = Path(out) if out else Path(video_dir) / ".vtr_index"
-    try:
-        check_index_out(video_dir, out)                 # a wrong --out costs nothing and deletes nothing
-        if checkpoint is None:
-            if not (out / "index.json").exists(): raise SystemExit(f"vtr_index: --checkpoint is needed to create the index {out}")
-            checkpoint = VideoIndex.load(out).model.get("checkpoint")
-            if not checkpoint: raise SystemExit(f"vtr_index: {out} does not record its checkpoint; pass --checkpoint")
-        build_index(video_dir, checkpoint, out, batch_size=batch_size, num_workers=workers, retry_failed=retry_failed,
-                    thumb_height=thumb_height, approx_threshold=approx_threshold, device=device)
-    except OutputExists as e: raise SystemExit(f"vtr_index: {e}") from None
+    check_index_out(video_dir, out)                     # (`NoSuchFolder`, `NotAFolder`, `OutputExists`)
+    if checkpoint is None:
+        if not (out / "index.json").exists(): raise UserError(f"--checkpoint is needed to create the index {out}")
+        checkpoint = VideoIndex.load(out).model.get("checkpoint")
+        if not checkpoint: raise UserError(f"{out} does not record its checkpoint; pass --checkpoint")
+    build_index(video_dir, checkpoint, out, batch_size=batch_size, num_workers=workers, retry_failed=retry_failed,
+                thumb_height=thumb_height, approx_threshold=approx_threshold, device=device)
 
 # %% ../nbs/13_search.ipynb #bae2726b
 def format_hits(hits: list[SearchHit]) -> str:
@@ -509,6 +559,7 @@ def vtr_search(
     device: str = None,               # cpu / cuda (default: cuda if available)
 ):
     "Search an index of videos with a text query: prints the top-k paths with the head's scores."
+    check_search(k, mode)                               # wrong options: one line, before the index or the model is loaded
     s = Searcher.from_path(index, checkpoint, device=device, n_candidates=n_candidates)
     hits = s.search(query, k=k, mode=mode)
     if json:

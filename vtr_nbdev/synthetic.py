@@ -11,16 +11,17 @@ from typing import Sequence
 import numpy as np
 from fastcore.script import call_parse
 
-from .core import cache_root
+from .core import cache_root, UserError, run_cli
 
 # %% auto #0
 __all__ = ['GENERATOR_VERSION', 'SHAPES', 'COLOURS', 'SIZES', 'ACTIONS', 'OPPOSITE', 'DIRECTIONAL', 'ROTATION_INVARIANT',
            'ACTION_WEIGHTS', 'CAPTION_CATEGORIES', 'TWIN_KINDS', 'TIME_SYMMETRIC', 'PRESETS', 'ANNOTATION_FILES',
-           'COMPLETE_MARKER', 'synth_config', 'simulate', 'clip_problems', 'event_keys', 'clip_combos', 'sample_clip',
-           'order_twin', 'direction_twin', 'make_twin', 'sample_twin_pair', 'render_background', 'render_states',
-           'render_clip', 'make_caption', 'clip_categories', 'make_captions', 'oracle_scores', 'recall_at_1',
-           'make_synthetic_spec', 'pick_codec', 'write_mp4', 'annotation_texts', 'is_complete', 'generate_synthetic',
-           'default_synthetic_root', 'ensure_synthetic', 'synthetic_counts', 'vtr_synth']
+           'COMPLETE_MARKER', 'SynthConfigError', 'synth_config', 'simulate', 'clip_problems', 'event_keys',
+           'clip_combos', 'sample_clip', 'order_twin', 'direction_twin', 'make_twin', 'sample_twin_pair',
+           'render_background', 'render_states', 'render_clip', 'make_caption', 'clip_categories', 'make_captions',
+           'oracle_scores', 'recall_at_1', 'make_synthetic_spec', 'pick_codec', 'write_mp4', 'annotation_texts',
+           'is_complete', 'generate_synthetic', 'default_synthetic_root', 'ensure_synthetic', 'synthetic_counts',
+           'vtr_synth', 'vtr_synth_main']
 
 # %% ../nbs/03_synthetic.ipynb #0a3ef2fc
 GENERATOR_VERSION = '1.0'
@@ -54,26 +55,29 @@ PRESETS = {
 _DEFAULTS = dict(twin_rate=0.2, n_heldout=8, fps=8, min_frames=16, max_frames=32, min_objects=1, max_objects=3,
                  min_events=2, max_events=3, train7k_frac=7 / 9, codec='auto')
 
+class SynthConfigError(UserError, ValueError):
+    "A synthetic-dataset setting out of range or unknown (a `UserError`: one line from `vtr_synth`; and a `ValueError`)."
+
 def synth_config(preset: str = 'default', # 'tiny', 'default' or 'large'
                  seed: int = 0, # everything (clips, captions, splits) follows from it
                  size: int = 64, # canvas side in pixels (even, 16..512; the spec's range is 64..224)
                  **overrides, # any key of the preset or of `_DEFAULTS` (twin_rate, n_test, captions_per_clip, ...)
                 ) -> dict:
     "The full, validated configuration of a synthetic dataset."
-    if preset not in PRESETS: raise ValueError(f"unknown preset {preset!r}; choose one of {sorted(PRESETS)}")
+    if preset not in PRESETS: raise SynthConfigError(f"unknown preset {preset!r}; choose one of {', '.join(sorted(PRESETS))} (--preset)")
     cfg = dict(_DEFAULTS, **PRESETS[preset])
     unknown = set(overrides) - set(cfg)
     if unknown: raise TypeError(f"unknown synthetic option(s) {sorted(unknown)}; valid: {sorted(cfg)}")
     cfg.update(overrides)
     cfg.update(preset=preset, seed=int(seed), size=int(size), generator_version=GENERATOR_VERSION)
-    if cfg['size'] % 2 or not 16 <= cfg['size'] <= 512: raise ValueError(f"size must be even and in 16..512, got {size}")
-    if not 0 <= cfg['twin_rate'] <= 1: raise ValueError(f"twin_rate must be in [0, 1], got {cfg['twin_rate']}")
+    if cfg['size'] % 2 or not 16 <= cfg['size'] <= 512: raise SynthConfigError(f"size must be even and in 16..512, got {size} (--size)")
+    if not 0 <= cfg['twin_rate'] <= 1: raise SynthConfigError(f"twin_rate must be in [0, 1], got {cfg['twin_rate']}")
     if cfg['min_frames'] < 5 * cfg['max_events']:
-        raise ValueError(f"min_frames={cfg['min_frames']} is too short for {cfg['max_events']} events of >= 5 frames")
+        raise SynthConfigError(f"min_frames={cfg['min_frames']} is too short for {cfg['max_events']} events of >= 5 frames")
     if not 1 <= cfg['min_objects'] <= cfg['max_objects'] <= 3 or not 2 <= cfg['min_events'] <= cfg['max_events'] <= 4:
-        raise ValueError("need 1 <= min_objects <= max_objects <= 3 and 2 <= min_events <= max_events <= 4")
+        raise SynthConfigError("need 1 <= min_objects <= max_objects <= 3 and 2 <= min_events <= max_events <= 4")
     for k in ('n_train', 'n_val', 'n_test', 'n_comp'):
-        if cfg[k] < 0: raise ValueError(f"{k} must be >= 0")
+        if cfg[k] < 0: raise SynthConfigError(f"{k} must be >= 0")
     return cfg
 
 # %% ../nbs/03_synthetic.ipynb #e98fd734
@@ -771,3 +775,5 @@ def vtr_synth(out_dir: str, # output folder
     t = time.time()
     root = generate_synthetic(out_dir, preset=preset, seed=seed, size=size, workers=workers, force=force)
     print(json.dumps(dict(synthetic_counts(root), root=str(root), seconds=round(time.time() - t, 1))))
+
+def vtr_synth_main(argv: list[str] | None = None): run_cli(vtr_synth, argv)

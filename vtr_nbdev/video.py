@@ -15,6 +15,8 @@ from torchvision.transforms.v2 import functional as TF
 from torchvision.transforms import InterpolationMode
 from open_clip.constants import OPENAI_DATASET_MEAN, OPENAI_DATASET_STD
 
+from .core import UserError
+
 # %% auto #0
 __all__ = ['SAMPLE_MODES', 'CLIP_MEAN', 'CLIP_STD', 'VideoReadError', 'sample_frame_indices', 'resize_center_crop',
            'normalize_frames', 'write_video', 'open_video', 'probe_video', 'read_frames']
@@ -25,8 +27,8 @@ __all__ = ['SAMPLE_MODES', 'CLIP_MEAN', 'CLIP_STD', 'VideoReadError', 'sample_fr
 decord.logging.set_level(decord.logging.QUIET)
 
 # %% ../nbs/01_video.ipynb #07621bad
-class VideoReadError(Exception):
-    "A video file cannot be read: `.path` names the file, `.cause` says why."
+class VideoReadError(UserError):
+    "A video file cannot be read: `.path` names the file, `.cause` says why (a `UserError`: a command prints it as one line)."
     def __init__(self, path, cause: str | None = None):
         self.path, self.cause = str(path), (None if cause is None else str(cause))
         super().__init__(self.path if cause is None else f"cannot read video {self.path}: {self.cause}")
