@@ -23,7 +23,7 @@ from .metrics import write_results
 __all__ = ['sync', 'best_time', 'matmul_flops', 'count_flops', 'score_flops', 'HeadOnly', 'random_features', 'encode_head',
            'pair_loop', 'bench_scoring', 'decode_all_frames', 'make_bench_clips', 'bench_clip_loading',
            'make_train_step', 'bench_train_steps', 'bench_train_step', 'bench_search', 'run_benchmarks',
-           'format_benchmarks', 'BenchOptionError', 'vtr_bench', 'vtr_bench_main']
+           'format_benchmarks', 'vtr_bench', 'vtr_bench_main']
 
 # %% ../nbs/15_bench.ipynb #8bf966d6
 def sync(device: torch.device | str | None = None):
@@ -337,9 +337,6 @@ def format_benchmarks(res: dict) -> str:
     return "\n".join(out)
 
 # %% ../nbs/15_bench.ipynb #5db8dacb
-class BenchOptionError(UserError, ValueError):
-    "An unknown `--parts` or `--methods` entry (a `UserError`: one line, exit code 2; and a `ValueError`)."
-
 @call_parse
 def vtr_bench(
     quick: store_true = False,       # CI-sized run (seconds per part instead of minutes)
@@ -354,10 +351,10 @@ def vtr_bench(
     "Print the performance benchmarks (clip loading, scoring every head, training steps, search) as tables; optionally write JSON."
     ps = [p.strip() for p in parts.split(",") if p.strip()]
     bad = set(ps) - {"clips", "scoring", "training", "search"}
-    if bad: raise BenchOptionError(f"unknown parts {sorted(bad)} in --parts; choose from clips, scoring, training, search")
+    if bad: raise OptionError(f"unknown parts {sorted(bad)} in --parts; choose from clips, scoring, training, search")
     ms = [m.strip() for m in methods.split(",")] if methods else None
     unknown = set(ms or []) - set(list_methods())
-    if unknown: raise BenchOptionError(f"unknown methods {sorted(unknown)} in --methods; choose from {', '.join(list_methods())}")
+    if unknown: raise OptionError(f"unknown methods {sorted(unknown)} in --methods; choose from {', '.join(list_methods())}")
     res = run_benchmarks(quick=quick, methods=ms, parts=ps, device=device, search_n=search_n, search_kind=search_kind,
                          search_data=search_data)
     print(); print(format_benchmarks(res))

@@ -24,8 +24,8 @@ from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, 
 
 # %% auto #0
 __all__ = ['SYNTHETIC_COEF_LR', 'per_category_r1', 'eval_loaders', 'encode_split', 'split_results', 'evaluate_split', 'report',
-           'OptionError', 'DataPathMissing', 'resolve_data', 'default_pretrained', 'default_coef_lr', 'train',
-           'vtr_train', 'parse_pp_params', 'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval',
+           'DataPathMissing', 'resolve_data', 'default_pretrained', 'default_coef_lr', 'train', 'vtr_train',
+           'parse_pp_params', 'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval',
            'evaluate_checkpoint', 'vtr_train_main', 'vtr_eval_main', 'zero_shot', 'compare_methods', 'summarize']
 
 # %% ../nbs/14_cli.ipynb #67168789
@@ -79,9 +79,6 @@ def report(res: dict, title: str = "") -> str:
     return format_results(res, title)
 
 # %% ../nbs/14_cli.ipynb #81c4f0f9
-class OptionError(UserError, ValueError):
-    "A command-line option with a value the command cannot use (the message names the option and the choices)."
-
 class DataPathMissing(UserError, FileNotFoundError):
     "`--data-path` names a folder that does not exist."
 

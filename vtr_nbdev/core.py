@@ -14,10 +14,10 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['HEADS', 'demo', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device', 'autocast_dtype',
+__all__ = ['HEADS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device', 'autocast_dtype',
            'EmbBundle', 'VideoEmb', 'TextEmb', 'ScoreOut', 'HeadConfig', 'RetrievalHead', 'register_head', 'build_head',
            'core_info', 'vtr_core_info', 'cache_root', 'hash_tensors', 'progress', 'dashes_to_underscores', 'UserError',
-           'run_cli', 'run_captured']
+           'OptionError', 'run_cli', 'run_captured']
 
 # %% ../nbs/00_core.ipynb #24e13f04
 def _expand_mask(mask: torch.Tensor, x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -271,6 +271,9 @@ def dashes_to_underscores(argv: list[str], short: dict | None = None) -> list[st
 class UserError(Exception):
     "A mistake in the user's input or environment that the user can fix (bad file, bad option, refused output); a command prints it as one line and exits with code 2."
 
+class OptionError(UserError, ValueError):
+    "A command-line option with a value the command cannot use (the message names the option and the choices); also a `ValueError`."
+
 # %% ../nbs/00_core.ipynb #bd8cefa6
 _REPORT = "https://github.com/vtr-nbdev/vtr_nbdev/issues"
 
@@ -311,5 +314,3 @@ def run_captured(main, # a console entry point taking `argv`, e.g. `vtr_index_ma
         try: main(argv)
         except SystemExit as e: code = e.code
     return code, out.getvalue(), err.getvalue().splitlines()
-
-demo = lambda argv: run_cli(vtr_demo, argv)   # the demo command's entry point

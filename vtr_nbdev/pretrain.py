@@ -18,12 +18,13 @@ from .synthetic import (COLOURS, SHAPES, synth_config, sample_clip, simulate, re
                                  _background, _SHAPE_WORDS, _SIZE_WORDS, _COLOUR_WORDS)
 from .backbone import build_backbone, token_table_init, compact_token_table, file_sha256, SHIPPED_WEIGHTS
 from .core import progress, run_cli, UserError
+from .model import json_format
 from .data import ClipTokenizer
 
 # %% auto #0
-__all__ = ['STILL_DATA_VERSION', 'HELDOUT_STREAM', 'frame_scene', 'render_scene', 'scene_objects', 'describe_frame',
-           'scene_variant', 'still_scene', 'still_group', 'StillPool', 'still_clip_loss', 'PretrainConfig',
-           'compact_embedding', 'full_embedding', 'pretrain', 'zero_shot_stills', 'probe_attributes',
+__all__ = ['STILL_DATA_VERSION', 'HELDOUT_STREAM', 'PRETRAINED_FORMAT', 'frame_scene', 'render_scene', 'scene_objects',
+           'describe_frame', 'scene_variant', 'still_scene', 'still_group', 'StillPool', 'still_clip_loss',
+           'PretrainConfig', 'compact_embedding', 'full_embedding', 'pretrain', 'zero_shot_stills', 'probe_attributes',
            'grammar_token_ids', 'check_pretrain_out', 'save_pretrained', 'vtr_pretrain', 'vtr_pretrain_main']
 
 # %% ../nbs/04a_pretrain.ipynb #b1974bcf
@@ -253,7 +254,8 @@ def _grammar_tokens(tok: ClipTokenizer, caps: list[str], remap: torch.Tensor) ->
     "Token rows (B,L) and mask of `caps`, cut to the longest caption; a token outside the table is an error."
     tokens, mask = tok(caps); L = int(mask.sum(1).max())
     ids, mask = remap[tokens[:, :L]], mask[:, :L]
-    if (ids[mask] < 0).any(): raise ValueError(f"a caption uses a token outside the grammar's table: {caps[int((ids < 0).logical_and(mask).any(1).nonzero()[0])]!r}")
+    bad = ((ids < 0) & mask).any(1)
+    if bad.any(): raise ValueError(f"a caption uses a token outside the grammar's table: {caps[int(bad.nonzero()[0])]!r}")
     return ids.clamp(min=0), mask
 
 # %% ../nbs/04a_pretrain.ipynb #6b11a63c
@@ -331,14 +333,14 @@ def grammar_token_ids(tok: ClipTokenizer, n: int = 20_000, seed: int = 0) -> lis
     return sorted(ids)
 
 # %% ../nbs/04a_pretrain.ipynb #2b4c1df0
+PRETRAINED_FORMAT = "vtr_nbdev.pretrained/1"   # the "format" of the JSON beside weights that vtr_pretrain wrote
+
 def check_pretrain_out(out, model: str) -> Path:
     "The weights file `vtr_pretrain` would write into `out`; refuses a non-folder `out` and files it did not write."
     out = Path(out); stem = SHIPPED_WEIGHTS.get(model, {}).get("synthetic", f"{model}-synthetic")
     if out.exists() and not out.is_dir(): raise UserError(f"--out {out} is a file, not a folder")
     f, meta = out / f"{stem}.safetensors", out / f"{stem}.json"
-    try: ours = json.loads(meta.read_text()).get("format") == "vtr_nbdev.pretrained/1"
-    except (OSError, ValueError, AttributeError): ours = False
-    if (f.exists() or meta.exists()) and not ours:
+    if (f.exists() or meta.exists()) and json_format(out, meta.name) != PRETRAINED_FORMAT:
         raise UserError(f"{f if f.exists() else meta} exists and was not written by vtr_pretrain; choose another --out")
     return f
 
@@ -352,7 +354,7 @@ def save_pretrained(model, tok: ClipTokenizer, cfg: PretrainConfig, history: lis
     f = out / f"{stem}.safetensors"; tmp = f.with_name(f.name + ".tmp")
     save_file(sd, str(tmp)); os.replace(tmp, f)
     umask = os.umask(0); os.umask(umask); os.chmod(f, 0o666 & ~umask)   # a plain file of the user's (not 0600)
-    meta = dict(format="vtr_nbdev.pretrained/1", model=cfg.model, tag="synthetic", file=f.name, sha256=file_sha256(f),
+    meta = dict(format=PRETRAINED_FORMAT, model=cfg.model, tag="synthetic", file=f.name, sha256=file_sha256(f),
                 bytes=f.stat().st_size, recipe=asdict(cfg), history=history, torch=torch.__version__, **(extra or {}))
     (out / f"{stem}.json").write_text(json.dumps(meta, indent=1))
     return f

@@ -408,7 +408,7 @@ class SearchHit:
 class ModelMismatch(UserError, ValueError):
     "An index searched with a model other than the one that built it (a `UserError`, and a `ValueError`)."
 
-class SearchError(UserError, ValueError):
+class SearchError(OptionError):
     "A search that cannot run as asked: unknown mode, k < 1, an index without its checkpoint (a `UserError`, and a `ValueError`)."
 
 SEARCH_MODES = ("auto", "faiss", "exact", "two_stage")

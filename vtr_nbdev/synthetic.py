@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 from fastcore.script import call_parse
 
-from .core import cache_root, UserError, run_cli
+from .core import cache_root, UserError, OptionError, run_cli
 
 # %% auto #0
 __all__ = ['GENERATOR_VERSION', 'SHAPES', 'COLOURS', 'SIZES', 'ACTIONS', 'OPPOSITE', 'DIRECTIONAL', 'ROTATION_INVARIANT',
@@ -55,7 +55,7 @@ PRESETS = {
 _DEFAULTS = dict(twin_rate=0.2, n_heldout=8, fps=8, min_frames=16, max_frames=32, min_objects=1, max_objects=3,
                  min_events=2, max_events=3, train7k_frac=7 / 9, codec='auto')
 
-class SynthConfigError(UserError, ValueError):
+class SynthConfigError(OptionError):
     "A synthetic-dataset setting out of range or unknown (a `UserError`: one line from `vtr_synth`; and a `ValueError`)."
 
 def synth_config(preset: str = 'default', # 'tiny', 'default' or 'large'
