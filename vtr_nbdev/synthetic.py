@@ -11,7 +11,7 @@ from typing import Sequence
 import numpy as np
 from fastcore.script import call_parse
 
-from .core import cache_root, UserError, OptionError, run_cli
+from .core import cache_root, OptionError, run_cli
 
 # %% auto #0
 __all__ = ['GENERATOR_VERSION', 'SHAPES', 'COLOURS', 'SIZES', 'ACTIONS', 'OPPOSITE', 'DIRECTIONAL', 'ROTATION_INVARIANT',
