@@ -13,12 +13,14 @@ import torch.nn as nn
 import open_clip
 from fastcore.basics import patch
 
+from .core import UserError, OptionError
 from .video import normalize_frames
 
 # %% auto #0
-__all__ = ['TINY_CONFIGS', 'SHIPPED_WEIGHTS', 'SYNTHETIC_BACKBONE', 'register_model_configs', 'read_state_dict',
-           'shipped_weights_dir', 'file_sha256', 'verified_file', 'register_shipped_tags', 'shipped_recipe',
-           'token_table_init', 'compact_token_table', 'expand_token_table', 'Backbone', 'build_backbone']
+__all__ = ['TINY_CONFIGS', 'SHIPPED_WEIGHTS', 'SYNTHETIC_BACKBONE', 'register_model_configs', 'UnknownBackbone',
+           'WeightsFileError', 'WeightsFileMissing', 'WeightsUnavailable', 'read_state_dict', 'shipped_weights_dir',
+           'file_sha256', 'verified_file', 'register_shipped_tags', 'shipped_recipe', 'token_table_init',
+           'compact_token_table', 'expand_token_table', 'Backbone', 'check_backbone', 'build_backbone']
 
 # %% ../nbs/04_backbone.ipynb #b0d6d092
 TINY_CONFIGS: dict[str, dict] = {
@@ -66,6 +68,19 @@ def register_model_configs(configs: dict[str, dict]) -> list[str]:
 
 _ = register_model_configs(TINY_CONFIGS)
 
+# %% ../nbs/04_backbone.ipynb #12a582bb
+class UnknownBackbone(OptionError):
+    "An open_clip model name or pretrained tag that does not exist (a `UserError`, and a `ValueError`); the message lists the known ones."
+
+class WeightsFileError(UserError, ValueError):
+    "A weights file that cannot be read as a state dict, or does not fit the model (a `UserError`, and a `ValueError`); the message names it."
+
+class WeightsFileMissing(UserError, FileNotFoundError):
+    "A weights file (`pretrained=PATH`) that does not exist (a `UserError`, and a `FileNotFoundError`)."
+
+class WeightsUnavailable(UserError, RuntimeError):
+    "Pretrained weights of a tag that are neither cached nor downloadable here (a `UserError`, and a `RuntimeError`)."
+
 # %% ../nbs/04_backbone.ipynb #f9230853
 _CKPT_KEYS = ("state_dict", "model", "model_state_dict")
 _IGNORED_KEYS = {"input_resolution", "context_length", "vocab_size", "attn_mask"}   # extras in OpenAI's JIT files
@@ -73,7 +88,7 @@ _IGNORED_KEYS = {"input_resolution", "context_length", "vocab_size", "attn_mask"
 def read_state_dict(path) -> dict[str, torch.Tensor]:
     "Read an open_clip state dict from a `.pt/.pth/.bin/.safetensors` file (plain or wrapped in a checkpoint dict)."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"checkpoint file not found: {path}")
+    if not path.is_file(): raise WeightsFileMissing(f"checkpoint file not found: {path}")
     try:
         if path.suffix == ".safetensors":
             from safetensors.torch import load_file
@@ -85,11 +100,11 @@ def read_state_dict(path) -> dict[str, torch.Tensor]:
                     obj = torch.jit.load(str(path), map_location="cpu").state_dict()   # OpenAI's original JIT files
                 else: raise
     except Exception as e:
-        raise ValueError(f"{path}: cannot read a checkpoint from this file ({type(e).__name__}: {e})") from e
+        raise WeightsFileError(f"{path}: cannot read a checkpoint from this file ({type(e).__name__}: {e})") from e
     for k in _CKPT_KEYS:
         if isinstance(obj, dict) and isinstance(obj.get(k), dict): obj = obj[k]; break
     if not isinstance(obj, dict) or not obj or not all(isinstance(v, torch.Tensor) for v in obj.values()):
-        raise ValueError(f"{path}: expected a state dict of tensors (or a checkpoint dict with one of {_CKPT_KEYS}); "
+        raise WeightsFileError(f"{path}: expected a state dict of tensors (or a checkpoint dict with one of {_CKPT_KEYS}); "
                          f"got {type(obj).__name__} with keys {list(obj)[:5] if isinstance(obj, dict) else '-'}")
     for prefix in ("module.", "model."):
         if all(k.startswith(prefix) for k in obj): obj = {k[len(prefix):]: v for k, v in obj.items()}
@@ -103,10 +118,10 @@ def _load_into(model: nn.Module, sd: dict, path, model_name: str):
     if "logit_scale" in sd and "logit_scale" in own: sd["logit_scale"] = sd["logit_scale"].reshape(own["logit_scale"].shape)
     missing = sorted(set(own) - set(sd)); unexpected = sorted(set(sd) - set(own))
     if missing or unexpected:
-        raise ValueError(f"{path}: not a checkpoint of open_clip model {model_name!r}: {len(missing)} missing keys "
+        raise WeightsFileError(f"{path}: not a checkpoint of open_clip model {model_name!r}: {len(missing)} missing keys "
                          f"{missing[:4]}, {len(unexpected)} unexpected keys {unexpected[:4]}")
     bad = [(k, tuple(v.shape), tuple(own[k].shape)) for k, v in sd.items() if v.shape != own[k].shape]
-    if bad: raise ValueError(f"{path}: shape mismatch with model {model_name!r} (key, file, model): {bad[:4]}")
+    if bad: raise WeightsFileError(f"{path}: shape mismatch with model {model_name!r} (key, file, model): {bad[:4]}")
     model.load_state_dict(sd, strict=True)
 
 def _resolve_tag(model_name: str, tag: str, local_files_only: bool, cache_dir=None) -> tuple[str, dict]:
@@ -124,17 +139,17 @@ def _resolve_tag(model_name: str, tag: str, local_files_only: bool, cache_dir=No
             for f in [fname or "open_clip_pytorch_model.bin", "open_clip_model.safetensors"]:
                 try: return hf_hub_download(repo, f, cache_dir=cache_dir, local_files_only=True), cfg
                 except Exception as e: last = e
-            raise RuntimeError(f"pretrained weights {model_name!r}/{tag!r} ({cfg['hf_hub']}) are not in the local "
+            raise WeightsUnavailable(f"pretrained weights {model_name!r}/{tag!r} ({cfg['hf_hub']}) are not in the local "
                                f"Hugging Face cache and local_files_only is set: {hint}. ({type(last).__name__})")
         if cfg.get("url"):
             f = Path(cache_dir or Path.home() / ".cache" / "clip") / os.path.basename(cfg["url"])
             if f.is_file(): return str(f), cfg
-            raise RuntimeError(f"pretrained weights {model_name!r}/{tag!r} are not cached at {f} and local_files_only is set: {hint}")
+            raise WeightsUnavailable(f"pretrained weights {model_name!r}/{tag!r} are not cached at {f} and local_files_only is set: {hint}")
     try:
         from open_clip.pretrained import download_pretrained
         return download_pretrained(cfg, cache_dir=cache_dir), cfg
     except Exception as e:
-        raise RuntimeError(f"could not download pretrained weights {model_name!r}/{tag!r}: {e}. To work offline: {hint}") from e
+        raise WeightsUnavailable(f"could not download pretrained weights {model_name!r}/{tag!r}: {e}. To work offline: {hint}") from e
 
 # %% ../nbs/04_backbone.ipynb #10701de7
 SHIPPED_WEIGHTS = {"vtr-tiny-rn": {"synthetic": "vtr-tiny-rn-synthetic"}}   # model -> tag -> file stem in vtr_nbdev/weights
@@ -375,6 +390,25 @@ def set_grad_checkpointing(self: Backbone, enable: bool = True) -> Backbone:
     self.model.set_grad_checkpointing(enable)
     return self
 
+# %% ../nbs/04_backbone.ipynb #c69df5cd
+def check_backbone(name: str, pretrained: str | os.PathLike | None = None) -> str | None:
+    "'file' or 'tag' for `pretrained` (None without weights) if `name` and `pretrained` are usable; else `UnknownBackbone` / `WeightsFileMissing`."
+    import difflib
+    models = open_clip.list_models()
+    if name not in models:
+        near = difflib.get_close_matches(name, models, n=3)
+        hint = f" (did you mean {', '.join(near)}?)" if near else ""
+        raise UnknownBackbone(f"unknown backbone {name!r}{hint}; the project's: "
+                              f"{', '.join(TINY_CONFIGS)}; open_clip has {len(models) - len(TINY_CONFIGS)} more, e.g. ViT-B-32, ViT-B-16, RN50 "
+                              "(all: python -c 'import open_clip; print(open_clip.list_models())')")
+    if pretrained is None: return None
+    p, tags = Path(pretrained), open_clip.list_pretrained_tags_by_model(name)
+    if p.is_file(): return "file"
+    if str(pretrained) in tags: return "tag"
+    if p.suffix in (".pt", ".pth", ".bin", ".safetensors") or os.sep in str(pretrained): raise WeightsFileMissing(f"checkpoint file not found: {p}")
+    raise UnknownBackbone(f"{pretrained!r} is neither a checkpoint file nor an open_clip pretrained tag of {name!r}; "
+                          f"known tags: {', '.join(tags) if tags else 'none (a random-init-only config)'}")
+
 # %% ../nbs/04_backbone.ipynb #89e2904a
 def build_backbone(name: str = "vtr-tiny", # any open_clip model name (`open_clip.list_models()`), e.g. 'ViT-B-32'
                    pretrained: str | os.PathLike | None = None, # None (random), an open_clip tag, or a checkpoint file
@@ -387,24 +421,14 @@ def build_backbone(name: str = "vtr-tiny", # any open_clip model name (`open_cli
                    cache_dir: str | None = None, # download cache for pretrained tags
                   ) -> Backbone:
     "Create an open_clip model by name, load weights from a tag or a local file (or not), and wrap it as a `Backbone`."
-    if name not in open_clip.list_models():
-        raise ValueError(f"unknown open_clip model {name!r}; e.g. {['vtr-tiny', 'vtr-small', 'ViT-B-32', 'ViT-B-16']} "
-                         f"(all: open_clip.list_models())")
+    kind = check_backbone(name, pretrained)
     ckpt, force, tag_cfg = None, {}, {}
-    if pretrained is not None:
-        p = Path(pretrained)
-        tags = open_clip.list_pretrained_tags_by_model(name)
-        if p.is_file(): ckpt = p
-        elif str(pretrained) in tags:
-            lfo = _hf_offline() if local_files_only is None else local_files_only
-            ckpt, tag_cfg = _resolve_tag(name, str(pretrained), lfo, cache_dir)
-            force = dict(force_quick_gelu=bool(tag_cfg.get("quick_gelu", False)),
-                         force_preprocess_cfg={k: tag_cfg[k] for k in ("mean", "std", "interpolation", "resize_mode") if k in tag_cfg})
-        elif p.suffix in (".pt", ".pth", ".bin", ".safetensors") or os.sep in str(pretrained):
-            raise FileNotFoundError(f"checkpoint file not found: {p}")
-        else:
-            raise ValueError(f"{pretrained!r} is neither a checkpoint file nor an open_clip pretrained tag of {name!r}; "
-                             f"known tags: {tags or 'none (a random-init-only config)'}")
+    if kind == "file": ckpt = Path(pretrained)
+    elif kind == "tag":
+        lfo = _hf_offline() if local_files_only is None else local_files_only
+        ckpt, tag_cfg = _resolve_tag(name, str(pretrained), lfo, cache_dir)
+        force = dict(force_quick_gelu=bool(tag_cfg.get("quick_gelu", False)),
+                     force_preprocess_cfg={k: tag_cfg[k] for k in ("mean", "std", "interpolation", "resize_mode") if k in tag_cfg})
     with _quiet_random_init():
         model = open_clip.create_model(name, pretrained=None, precision=precision, device=device or "cpu", **force)
     if force and not tag_cfg.get("vtr_shipped"): open_clip.load_checkpoint(model, ckpt)   # open_clip knows its tags' formats

@@ -4,29 +4,35 @@
 
 # %% ../nbs/14_cli.ipynb #d492834a
 from __future__ import annotations
-import json, time
+import json, math, os, shutil, time
 from pathlib import Path
 
 import torch
 from fastcore.script import call_parse, store_true
+from fastai.callback.core import Callback
 
 from .core import *
-from .data import read_dataset, PairDataset, VideoDataset, TextDataset, make_dataloaders
-from .synthetic import ensure_synthetic
+from .data import read_dataset, READERS, PairDataset, VideoDataset, TextDataset, make_dataloaders
+from .synthetic import ensure_synthetic, PRESETS
+from .video import probe_video, VideoReadError
 from .metrics import (retrieval_ranks, results_dict, format_results, write_results,
     postprocess_results, postprocess_params, tune_invgc, rsum, t2v_metrics, v2t_metrics, POSTPROCESSORS)
-from .model import build_retriever, load_retriever, encode_loader, similarity, Retriever
-from .backbone import SHIPPED_WEIGHTS, SYNTHETIC_BACKBONE
+from .model import (build_retriever, load_retriever, encode_loader, similarity, Retriever, list_methods, OutputExists,
+                              json_format, is_retriever_dir)
+from .backbone import SHIPPED_WEIGHTS, SYNTHETIC_BACKBONE, check_backbone
 from .features import cached_frame_features
 from .search import dot_product_fit, pooled_text_vector, pooled_video_vector
 from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, resume_from,
-                               memory_estimate, init_distributed)
+                               memory_estimate, init_distributed, CheckpointError, _checkpoint_folder)
 
 # %% auto #0
-__all__ = ['SYNTHETIC_COEF_LR', 'per_category_r1', 'eval_loaders', 'encode_split', 'split_results', 'evaluate_split', 'report',
-           'DataPathMissing', 'resolve_data', 'default_pretrained', 'default_coef_lr', 'train', 'vtr_train',
-           'parse_pp_params', 'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval',
-           'evaluate_checkpoint', 'vtr_train_main', 'vtr_eval_main', 'zero_shot', 'compare_methods', 'summarize']
+__all__ = ['SYNTHETIC_COEF_LR', 'RANGES', 'RUN_FORMAT', 'RUN_ARTEFACTS', 'RESULT_OPTIONS', 'per_category_r1', 'eval_loaders',
+           'encode_split', 'split_results', 'evaluate_split', 'report', 'DataPathMissing', 'resolve_data',
+           'default_pretrained', 'default_coef_lr', 'check_ranges', 'check_choices', 'is_run_dir', 'check_run_out',
+           'clear_run', 'write_run', 'read_run', 'check_resume', 'train_pairs', 'check_train_split',
+           'check_eval_videos', 'Diverged', 'DivergenceCallback', 'train', 'vtr_train', 'parse_pp_params',
+           'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval', 'evaluate_checkpoint', 'vtr_train_main',
+           'vtr_eval_main', 'zero_shot', 'compare_methods', 'summarize']
 
 # %% ../nbs/14_cli.ipynb #67168789
 def per_category_r1(sims: torch.Tensor, gt: torch.Tensor, captions) -> dict:
@@ -113,6 +119,160 @@ def _cache_features(model: Retriever, anns: list, show: bool):
     paths = list(dict.fromkeys(v.path for a in anns for v in a.videos))
     return cached_frame_features(model.backbone, paths, show=show)
 
+# %% ../nbs/14_cli.ipynb #39e66549
+def _finite(v) -> bool: return isinstance(v, (int, float)) and math.isfinite(v)
+
+RANGES = {   # option -> (test, what is allowed)
+    "batch_size": (lambda v: v >= 1, "an integer >= 1"), "epochs": (lambda v: v >= 1, "an integer >= 1"),
+    "frames": (lambda v: v >= 1, "an integer >= 1"), "accum_steps": (lambda v: v >= 1, "an integer >= 1"),
+    "checkpoint_every": (lambda v: v >= 1, "an integer >= 1"), "bank_size": (lambda v: v >= 1, "an integer >= 1"),
+    "words": (lambda v: 3 <= v <= 77, "an integer in 3..77 (start and end tokens included; CLIP's context is 77)"),
+    "workers": (lambda v: v >= 0, "an integer >= 0 (0: load data in the main process)"),
+    "lr": (lambda v: _finite(v) and v > 0, "a number > 0"), "lr_backbone": (lambda v: _finite(v) and v >= 0, "a number >= 0"),
+    "coef_lr": (lambda v: _finite(v) and v >= 0, "a number >= 0"), "wd": (lambda v: _finite(v) and v >= 0, "a number >= 0"),
+    "warmup": (lambda v: _finite(v) and 0 <= v < 1, "a fraction in [0, 1)"),
+}
+
+def check_ranges(**opts):
+    "Every option of `RANGES` in `opts` (None: not given) in its range, else an `OptionError` naming it and the range."
+    for k, v in opts.items():
+        ok, allowed = RANGES[k]
+        if v is not None and not ok(v): raise OptionError(f"--{k.replace('_', '-')} {v}: must be {allowed}")
+
+# %% ../nbs/14_cli.ipynb #5fb27b34
+_AMP = ("auto", "bf16", "fp16", "no")
+
+def check_choices(method=None, dataset=None, preset=None, vision=None, amp=None, device=None, backbone=None, pretrained=None):
+    "The named options (None: not checked) among what exists (no model or data loads); an `OptionError` lists the choices."
+    datasets = sorted([*READERS, "synthetic"])
+    if method is not None and method not in list_methods(): raise OptionError(f"--method {method!r}: choose from {', '.join(list_methods())}")
+    if dataset is not None and dataset not in datasets: raise OptionError(f"--dataset {dataset!r}: choose from {', '.join(datasets)}")
+    if preset is not None and preset not in PRESETS: raise OptionError(f"--preset {preset!r}: choose from {', '.join(PRESETS)}")
+    if vision is not None and vision not in ("auto", "frozen", "train"): raise OptionError(f"--vision {vision!r}: choose frozen or train")
+    if amp is not None and amp not in _AMP: raise OptionError(f"--amp {amp!r}: choose from {', '.join(_AMP)}")
+    if device is not None:
+        try: torch.device(device)
+        except RuntimeError: raise OptionError(f"--device {device!r}: not a torch device (e.g. cpu, cuda, cuda:1)") from None
+    if backbone is not None: check_backbone(backbone, None if pretrained in (None, "auto", "none", "") else pretrained)
+
+# %% ../nbs/14_cli.ipynb #96687a83
+RUN_FORMAT = "vtr_nbdev.run/1"   # the "format" of a run folder's run.json
+RUN_ARTEFACTS = ("best", "checkpoints", "metrics.json", "test_metrics.json", "run.json")
+
+def is_run_dir(path) -> bool:
+    "True when `path` is a `vtr_train` run folder: its run.json, or (older runs) a `best/` checkpoint or `checkpoints/last`."
+    p = Path(path)
+    return json_format(p, "run.json") == RUN_FORMAT or is_retriever_dir(p / "best") or (p / "checkpoints" / "last" / "manifest.json").is_file()
+
+def _holds(p: Path) -> str:
+    names = sorted(c.name + ("/" if c.is_dir() else "") for c in p.iterdir())
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+# %% ../nbs/14_cli.ipynb #19eddf59
+def check_run_out(out, resume=None, overwrite: bool = False) -> Path:
+    "`Path(out)` if a run may write there (absent, empty, or a run folder with `resume` / `overwrite`); else `OutputExists` saying what to do."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise OutputExists(f"--out {out} is a file, not a folder: choose another --out")
+    if not out.exists() or not any(out.iterdir()): return out
+    if not is_run_dir(out):
+        raise OutputExists(f"--out {out} holds {_holds(out)} and is not a vtr_train run folder: choose a new or empty folder (nothing was changed)")
+    if resume or overwrite: return out
+    if (out / "test_metrics.json").is_file():
+        raise OutputExists(f"--out {out} holds a finished vtr_train run: add --overwrite to replace it, or choose another --out")
+    raise OutputExists(f"--out {out} holds an unfinished vtr_train run: add --resume {out} to continue it, --overwrite to replace it, or choose another --out")
+
+def clear_run(out: Path):
+    "Remove a previous run's own files from the run folder `out` (`RUN_ARTEFACTS`), nothing else."
+    for name in RUN_ARTEFACTS:
+        p = Path(out) / name
+        if p.is_dir() and not p.is_symlink(): shutil.rmtree(p)
+        elif p.exists() or p.is_symlink(): p.unlink()
+
+# %% ../nbs/14_cli.ipynb #b48204c5
+def write_run(out: Path, options: dict, status: str, **extra) -> Path:
+    "Write `out/run.json` atomically: the options that decide the result, the status ('running' / 'finished') and `extra`."
+    import vtr_nbdev
+    meta = {"format": RUN_FORMAT, "status": status, "options": options, "vtr_nbdev": vtr_nbdev.__version__,
+            "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"), **extra}
+    tmp = Path(out) / "run.json.tmp"
+    tmp.write_text(json.dumps(meta, indent=1, default=str)); os.replace(tmp, Path(out) / "run.json")
+    return Path(out) / "run.json"
+
+# %% ../nbs/14_cli.ipynb #9746c1aa
+RESULT_OPTIONS = ("method", "dataset", "data_path", "backbone", "pretrained", "vision", "frames", "words", "freeze_backbone",
+                  "batch_size", "epochs", "lr", "lr_backbone", "wd", "warmup", "accum_steps", "amp", "seed", "workers")
+
+def read_run(path) -> tuple[Path, dict] | None:
+    "(run folder, its run.json) of the run `path` belongs to (the run folder, its `checkpoints/`, or a checkpoint in it); None if none."
+    p = Path(path).resolve()
+    for cand in (p, p.parent, p.parent.parent):
+        if json_format(cand, "run.json") == RUN_FORMAT: return cand, json.loads((cand / "run.json").read_text())
+    return None
+
+def _checkpoint_options(ck: Path) -> dict:
+    "What a training checkpoint itself records of its run's options (for runs from before run.json)."
+    try: cfg, man = json.loads((ck / "config.json").read_text())["config"], json.loads((ck / "manifest.json").read_text())
+    except (OSError, ValueError, KeyError, TypeError): return {}
+    opts = {"method": cfg.get("method"), "backbone": cfg.get("backbone"), "frames": cfg.get("n_frames"), "words": cfg.get("n_words"), "epochs": man.get("n_epoch") or None}
+    return {k: v for k, v in opts.items() if v is not None}
+
+# %% ../nbs/14_cli.ipynb #55f717fe
+def check_resume(resume, options: dict, force: bool = False) -> dict:
+    "The options differing from the resumed run's, {name: (then, now)}; an `OptionError` listing them unless `force`; `CheckpointError` when nothing is left to train."
+    ck = _checkpoint_folder(resume)
+    run = read_run(ck)
+    saved = run[1].get("options", {}) if run else _checkpoint_options(ck)
+    diff = {k: (saved[k], v) for k, v in options.items() if k in saved and saved[k] != v}
+    if diff and not force:
+        listed = ", ".join(f"--{k.replace('_', '-')} {a} (now {b})" for k, (a, b) in diff.items())
+        raise OptionError(f"--resume {resume}: the run was started with other options: {listed}; rerun with those, "
+                          "or add --force-resume to continue with these (the result then matches neither run)")
+    try: epoch = json.loads((ck / "manifest.json").read_text())["epoch"]
+    except (OSError, ValueError, KeyError): epoch = None      # resume_from names a damaged checkpoint
+    if epoch is not None and epoch + 1 >= options["epochs"] and run and (run[0] / "test_metrics.json").is_file():
+        raise CheckpointError(f"--resume {resume}: the run finished all its {epoch + 1} epochs ({run[0] / 'test_metrics.json'}); "
+                              "nothing to resume: --overwrite trains it again")
+    return diff
+
+# %% ../nbs/14_cli.ipynb #984b0d67
+def train_pairs(ann) -> int:
+    "How many training items `PairDataset` makes of `ann`: its captions, or in paragraph mode its videos with captions."
+    return sum(1 for caps in ann.video_caption_lists() if caps) if ann.paragraph else ann.n_captions
+
+def check_train_split(ann, batch_size: int, world: int = 1) -> int:
+    "The number of training pairs if one step per epoch at least is possible; else a `UserError` (no pairs) or an `OptionError` on --batch-size."
+    n = train_pairs(ann)
+    if n == 0: raise UserError(f"the train split of {ann.name} has no captions: nothing to train on (check its split file)")
+    if n < batch_size * world:
+        procs = f" x {world} processes" if world > 1 else ""
+        raise OptionError(f"--batch-size {batch_size}{procs} is larger than the {n} training pairs of {ann.name}: only whole batches "
+                          f"are used, so no step would be taken; use --batch-size {n // world} or less")
+    return n
+
+def check_eval_videos(anns: dict):
+    "Open every video of each evaluation split (`{split: Annotations}`); a `UserError` with the count and the first unreadable one."
+    for split, ann in anns.items():
+        bad = []
+        for v in ann.videos:
+            try: probe_video(v.path)
+            except VideoReadError as e: bad.append(e)
+        if bad: raise UserError(f"{len(bad)} of {ann.n_videos} {split} videos are unreadable, e.g. {bad[0].path}: {bad[0].cause}; "
+                                "fix them or remove them from the split before training")
+
+# %% ../nbs/14_cli.ipynb #dba9b46b
+class Diverged(UserError):
+    "Training produced a non-finite loss or scores: the learning rate is too high (a `UserError`)."
+    def __init__(self, msg): super().__init__(msg); self.msg = msg   # fastai rewrites a callback's exception message; this keeps it
+
+class DivergenceCallback(Callback):
+    "Raise `Diverged` at the first non-finite training loss, with a hint to lower `lr`."
+    def __init__(self, lr: float): self.lr = lr
+    def after_loss(self):
+        loss = self.learn.loss
+        if self.learn.training and not torch.isfinite(loss).all():
+            raise Diverged(f"training diverged at epoch {self.learn.epoch + 1}, step {self.learn.iter + 1}: the loss is "
+                           f"{float(loss.detach().float().mean())}; lower --lr (now {self.lr:g})")
+
 # %% ../nbs/14_cli.ipynb #73d6590b
 def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str | None = None, preset: str = "default",
           backbone: str = SYNTHETIC_BACKBONE, pretrained: str | None = "auto", vision: str = "auto", frames: int = 8, words: int = 24,
@@ -121,7 +281,7 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
           warmup: float = 0.1, seed: int = 0, out: str = "runs/vtr_train", workers: int = 2,
           freeze_backbone: bool = False, device: str | None = None, show: bool = True, accum_steps: int = 1,
           amp: str = "auto", grad_checkpoint: bool = False, resume: str | None = None, checkpoint_every: int = 1,
-          test_split: str = "test") -> dict:
+          test_split: str = "test", overwrite: bool = False, force_resume: bool = False) -> dict:
     """Train `method` on `dataset`, evaluate on validation each epoch, then the best checkpoint on `test_split`. Returns the metrics.
     `pretrained='auto'` takes the shipped synthetic CLIP on the synthetic benchmark (`None`/'none': random init).
     `vision='frozen'` (the default with pretrained weights on the synthetic benchmark) freezes the image tower and trains on
@@ -130,21 +290,36 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     The full training state is saved atomically to `out/checkpoints/last` (previous in `prev`) every `checkpoint_every`
     epochs; `resume` (the run folder or a checkpoint folder) continues an interrupted run with the same `out`, `epochs`
     and `seed` and reaches the same weights. `accum_steps` > 1 computes the loss of the whole batch exactly (gradient
-    cache); under torchrun each process trains `batch_size` clips and the embeddings are gathered for the loss."""
+    cache); under torchrun each process trains `batch_size` clips and the embeddings are gathered for the loss.
+    Everything is checked before any model loads (see "Checking before working"): `out` must be new, empty, or a run folder
+    with `resume` (its options compared, `force_resume` to accept changes) or `overwrite` (its files replaced)."""
+    check_ranges(batch_size=batch_size, epochs=epochs, frames=frames, words=words, workers=workers, lr=lr, lr_backbone=lr_backbone,
+                 coef_lr=coef_lr, wd=wd, warmup=warmup, accum_steps=accum_steps, checkpoint_every=checkpoint_every)
+    check_choices(method=method, dataset=dataset, preset=preset, vision=vision, amp=amp, device=device, backbone=backbone,
+                  pretrained=default_pretrained(backbone, dataset) if pretrained == "auto" else pretrained)
+    out = check_run_out(out, resume, overwrite)
     rank, world = init_distributed()          # a no-op unless launched by torchrun / accelerate launch
     t0 = time.time(); seed_everything(seed)
     if pretrained == "auto": pretrained = default_pretrained(backbone, dataset)
     if pretrained in ("none", ""): pretrained = None
     # frozen + cached features only on the synthetic benchmark: caching *every* frame of long real videos is not worth it
     if vision == "auto": vision = "frozen" if pretrained and dataset == "synthetic" else "train"
-    if vision not in ("frozen", "train"): raise OptionError(f"--vision {vision!r}: choose frozen or train")
     if lr_backbone is None: lr_backbone = lr * (default_coef_lr(pretrained) if coef_lr is None else coef_lr)
+    if vision == "frozen": workers = 0       # reading cached features is cheaper than starting worker processes
     root = resolve_data(dataset, data_path, preset)
-    out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=frames, n_words=words)
-    tok, S = model.tokenizer(), model.image_size
     splits = ("train", "val", test_split) + (("comp_test",) if dataset == "synthetic" else ())
     ann = {s: read_dataset(dataset, root, s) for s in splits}
+    check_train_split(ann["train"], batch_size, world)
+    check_eval_videos({s: ann[s] for s in splits[1:]})
+    options = dict(method=method, dataset=dataset, data_path=str(Path(root).resolve()), backbone=backbone, pretrained=pretrained,
+                   vision=vision, frames=frames, words=words, freeze_backbone=bool(freeze_backbone), batch_size=batch_size, epochs=epochs,
+                   lr=lr, lr_backbone=lr_backbone, wd=wd, warmup=warmup, accum_steps=accum_steps, amp=amp, seed=seed, workers=workers)
+    changed = check_resume(resume, options, force_resume) if resume else {}
+    if rank == 0 and overwrite and not resume: clear_run(out)
+    out.mkdir(parents=True, exist_ok=True)
+    if rank == 0: write_run(out, options, "running", changed_on_resume=changed)
+    model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=frames, n_words=words)
+    tok, S = model.tokenizer(), model.image_size
     store = None
     if vision == "frozen":
         _frozen_vision(model); store = _cache_features(model, list(ann.values()), show and rank == 0)
@@ -154,12 +329,11 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     eval_texts = TextDataset(ann["val"], tok)
     eval_videos = VideoDataset(ann["val"], n_frames=frames, size=S, mode="uniform", on_error="raise", frames=reader("uniform"))
     dev = default_device(device)
-    if store is not None: workers = 0         # reading cached features is cheaper than starting worker processes
     dls = make_dataloaders(train_ds, valid_ds, eval_videos, eval_texts, bs=batch_size, num_workers=workers, device=dev, seed=seed)
     learn = retrieval_learner(dls, model.to(dev), eval_dls=(dls.eval_video_dl, dls.eval_text_dl, eval_texts.text_video_idx),
                               save_dir=out, wd=wd, freeze_backbone=freeze_backbone, show_eval_progress=show,
                               amp=amp, accum_steps=accum_steps, grad_checkpoint=grad_checkpoint,
-                              cbs=[CheckpointCallback(out / "checkpoints", every=checkpoint_every)])
+                              cbs=[CheckpointCallback(out / "checkpoints", every=checkpoint_every), DivergenceCallback(lr)])
     if not show: learn.remove_cbs([cb for cb in learn.cbs if type(cb).__name__ == "ProgressCallback"])
     n_params = sum(p.numel() for p in model.parameters())
     n_train = sum(p.numel() for p in model.parameters() if p.requires_grad)
@@ -169,18 +343,22 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     if rank == 0 and store is None: memory_estimate(model, batch_size, accum_steps=accum_steps, world_size=world, amp=amp)
     start = resume_from(learn, resume) if resume else 0
     if start: print(f"vtr_train: resumed from {resume}; epochs {start}..{epochs - 1} remain")
-    fit_warmup_cosine(learn, epochs, lr=lr, lr_backbone=lr_backbone, warmup_pct=warmup, start_epoch=start)
+    try: fit_warmup_cosine(learn, epochs, lr=lr, lr_backbone=lr_backbone, warmup_pct=warmup, start_epoch=start)
+    except Diverged as e: raise Diverged(e.msg) from None
+    except ValueError as e:
+        if "contains NaN" not in str(e): raise
+        raise Diverged(f"training diverged: the validation scores are NaN; lower --lr (now {lr:g})") from None
     if rank != 0: return {}                   # only rank 0 evaluates the test split and writes files
     skipped = len(train_ds.skipped)
     best = load_retriever(out / "best", device=dev)
     res = evaluate_split(best, ann[test_split], batch_size, workers, store=store)
     res.update(method=method, dataset=dataset, backbone=backbone, pretrained=pretrained, vision=vision, epochs=epochs, seed=seed,
-               train_seconds=round(time.time() - t0, 1), skipped_train_videos=skipped,
+               train_seconds=round(time.time() - t0, 1), skipped_train_videos=skipped, changed_on_resume=changed,
                val_history=json.loads((out / "metrics.json").read_text())["history"])
     if dataset == "synthetic":   # the compositional split: attribute-action combinations never seen in training
         comp = evaluate_split(best, ann["comp_test"], batch_size, workers, store=store)
         res["comp_test"] = {k: comp[k] for k in ("t2v", "v2t", "n_texts", "n_videos", "chance_R@1")}
-    write_results(res, out / "test_metrics.json")
+    write_results(res, out / "test_metrics.json"); write_run(out, options, "finished", changed_on_resume=changed)
     print(report(res, f"test split, best checkpoint ({out / 'best'}):"))
     if "comp_test" in res: print(f"compositional split: t2v R@1 {res['comp_test']['t2v']['R@1']:.1f}, v2t R@1 {res['comp_test']['v2t']['R@1']:.1f} "
                                  f"({res['comp_test']['n_videos']} videos)")
@@ -215,13 +393,16 @@ def vtr_train(
     grad_checkpoint: store_true = False,  # recompute the backbone's activations in backward (less memory, slower)
     resume: str = None,              # continue an interrupted run: its --out folder, OUT/checkpoints, or a checkpoint folder like OUT/checkpoints/prev
     checkpoint_every: int = 1,       # save the full training state every N epochs (OUT/checkpoints/last; the previous in prev)
+    overwrite: store_true = False,   # replace the run already in --out (only its own files: best/, checkpoints/, *.json)
+    force_resume: store_true = False,  # --resume even if options that change the result differ from the run's (listed otherwise)
 ):
     "Train a video-text retriever and evaluate it (defaults: synthetic benchmark, the shipped synthetic CLIP with cached frame features, seqTransf, about 2 minutes on 2 CPU cores)."
     train(method=method, dataset=dataset, data_path=data_path, preset=preset, backbone=backbone, pretrained=pretrained,
           vision=vision, frames=frames, words=words, batch_size=batch_size, epochs=epochs, lr=lr, lr_backbone=lr_backbone,
           coef_lr=coef_lr, wd=wd,
           seed=seed, out=out, workers=workers, freeze_backbone=freeze_backbone, device=device, accum_steps=accum_steps,
-          amp=amp, grad_checkpoint=grad_checkpoint, resume=resume, checkpoint_every=checkpoint_every)
+          amp=amp, grad_checkpoint=grad_checkpoint, resume=resume, checkpoint_every=checkpoint_every, overwrite=overwrite,
+          force_resume=force_resume)
 
 # %% ../nbs/14_cli.ipynb #52f14e11
 def parse_pp_params(method: str, text: str | None) -> dict:
@@ -372,12 +553,15 @@ def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset=
                         workers=2, out=None, device=None, postprocess=None, pp_params=None, bank_split="train",
                         bank_size=None, tune_split="val", cache_dir=None) -> dict:
     "What `vtr_eval` does, returning the results record (the console command itself returns nothing: its exit code is 0)."
+    check_ranges(batch_size=batch_size, workers=workers, bank_size=bank_size)
+    check_choices(dataset=dataset, preset=preset, device=device)
     if postprocess in ("", "none"): postprocess = None
     if postprocess is not None and postprocess not in POSTPROCESSORS:
         raise OptionError(f"--postprocess {postprocess!r}: choose from none, {', '.join(POSTPROCESSORS)}")
-    model = load_retriever(checkpoint, device=default_device(device))
+    if postprocess is not None: parse_pp_params(postprocess, pp_params)     # a bad --pp-params fails now, not after encoding
     root = resolve_data(dataset, data_path, preset)
-    ann = read_dataset(dataset, root, split)
+    ann = read_dataset(dataset, root, split)                                 # a bad annotation file fails before the model loads
+    model = load_retriever(checkpoint, device=default_device(device))
     texts, videos, gt = encode_split(model, ann, batch_size, workers)
     sims = similarity(model, texts, videos)
     if postprocess is None: res = split_results(sims, gt, ann)
@@ -388,8 +572,8 @@ def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset=
     res.update(checkpoint=str(checkpoint), dataset=dataset, split=split)
     suffix = f"_{postprocess}" if postprocess else ""
     out = Path(out) if out else Path(checkpoint).parent / f"eval_{dataset}_{split}{suffix}.json"
+    print(report(res, f"{dataset} {split}, {checkpoint}:"))    # printed first: a bad --out does not lose the numbers
     write_results(res, out)
-    print(report(res, f"{dataset} {split}, {checkpoint}:"))
     print(f"metrics written to {out}")
     return res
 
@@ -419,9 +603,9 @@ def _result_row(name: str, seed, r: dict) -> dict:
 
 def compare_methods(methods: list[str], seeds=(0, 1, 2), preset: str = "default", epochs: int = 5,
                     out: str = "runs/compare", zero_shot_floor: bool = False, **train_kw):
-    "Train and test every method with every seed; a pandas DataFrame with one row per (method, seed) (+ 'zero-shot meanP')."
+    "Train and test every method with every seed; a pandas DataFrame with one row per (method, seed) (+ 'zero-shot meanP'). Rerunning replaces its own run folders (`overwrite=True` unless given)."
     import pandas as pd
-    rows = []
+    rows = []; train_kw.setdefault("overwrite", True)
     if zero_shot_floor:
         zkw = {k: train_kw[k] for k in ("backbone", "frames", "words", "test_split") if k in train_kw}
         rows.append(_result_row("zero-shot meanP", None, zero_shot(preset=preset, **zkw)))

@@ -16,8 +16,8 @@ import torch.nn as nn
 # %% auto #0
 __all__ = ['HEADS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device', 'autocast_dtype',
            'EmbBundle', 'VideoEmb', 'TextEmb', 'ScoreOut', 'HeadConfig', 'RetrievalHead', 'register_head', 'build_head',
-           'core_info', 'vtr_core_info', 'cache_root', 'hash_tensors', 'progress', 'dashes_to_underscores', 'UserError',
-           'OptionError', 'run_cli', 'run_captured']
+           'core_info', 'cache_root', 'hash_tensors', 'progress', 'dashes_to_underscores', 'UserError', 'OptionError',
+           'run_cli', 'run_captured', 'print_core_info', 'vtr_core_info']
 
 # %% ../nbs/00_core.ipynb #24e13f04
 def _expand_mask(mask: torch.Tensor, x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -224,10 +224,6 @@ def core_info() -> dict:
             "autocast_dtype": str(autocast_dtype()), "cuda_available": torch.cuda.is_available(),
             "threads": torch.get_num_threads()}
 
-def vtr_core_info():
-    "Console command: print `core_info()` as JSON (the first thing to paste into a bug report)."
-    print(json.dumps(core_info(), indent=1))
-
 # %% ../nbs/00_core.ipynb #db874a9a
 def cache_root(*parts: str) -> Path:
     "The project's cache folder (`$VTR_NBDEV_CACHE` or `~/.cache/vtr_nbdev`), joined with `parts` (not created)."
@@ -285,11 +281,12 @@ def _one_line(cmd: str, msg) -> str:
     return msg if msg.startswith(f"{cmd}: ") else f"{cmd}: {msg}"
 
 # %% ../nbs/00_core.ipynb #eab1735b
-def run_cli(func, argv: list[str] | None = None, short: dict | None = None):
+def run_cli(func, argv: list[str] | None = None, short: dict | None = None,
+            prog: str | None = None): # the command's name in messages (default: `func.__name__`)
     "Parse `argv` (default `sys.argv[1:]`) for a `call_parse` function (either option spelling, `short` aliases) and call it; errors exit as described above."
     import sys, inspect, traceback
     from fastcore.script import anno_parser
-    cmd = getattr(func, "__name__", "vtr_nbdev")
+    cmd = prog or getattr(func, "__name__", "vtr_nbdev")
     def fail(msg, code): print(_one_line(cmd, msg), file=sys.stderr); raise SystemExit(code) from None
     try:
         args = anno_parser(func, prog=cmd).parse_args(dashes_to_underscores(sys.argv[1:] if argv is None else list(argv), short))
@@ -314,3 +311,12 @@ def run_captured(main, # a console entry point taking `argv`, e.g. `vtr_index_ma
         try: main(argv)
         except SystemExit as e: code = e.code
     return code, out.getvalue(), err.getvalue().splitlines()
+
+# %% ../nbs/00_core.ipynb #d002ec74
+def print_core_info():
+    "Print `core_info()` as JSON."
+    print(json.dumps(core_info(), indent=1))
+
+def vtr_core_info(argv: list[str] | None = None):
+    "Console command: print `core_info()` as JSON (the first thing to paste into a bug report)."
+    run_cli(print_core_info, argv, prog="vtr_core_info")

@@ -12,16 +12,18 @@ from typing import Callable, Sequence
 import numpy as np
 import torch
 from torch.utils.data import Dataset
+from fastcore.basics import patch
 
+from .core import UserError, OptionError
 from .video import VideoReadError, read_frames, probe_video
 
 logger = logging.getLogger(__name__)
 
 # %% auto #0
-__all__ = ['logger', 'VATEX_FILES', 'LSMDC_FILES', 'READERS', 'VideoItem', 'Caption', 'Annotations', 'keep_videos', 'read_msrvtt',
-           'convert_msvd_captions_to_json', 'read_msvd', 'read_didemo', 'read_activitynet', 'read_vatex', 'read_lsmdc',
-           'read_dataset', 'ClipTokenizer', 'VideoFrames', 'PairDataset', 'VideoDataset', 'TextDataset',
-           'make_dataloaders']
+__all__ = ['logger', 'VATEX_FILES', 'LSMDC_FILES', 'READERS', 'VideoItem', 'Caption', 'Annotations', 'keep_videos',
+           'AnnotationError', 'AnnotationMissing', 'read_msrvtt', 'convert_msvd_captions_to_json', 'read_msvd',
+           'read_didemo', 'read_activitynet', 'read_vatex', 'read_lsmdc', 'read_dataset', 'ClipTokenizer',
+           'VideoFrames', 'PairDataset', 'VideoDataset', 'TextDataset', 'make_dataloaders']
 
 # %% ../nbs/02_data.ipynb #751a7539
 @dataclass
@@ -48,6 +50,7 @@ class Annotations:
     videos: list[VideoItem]
     captions: list[Caption]
     paragraph: bool = False
+    problems: dict = field(default_factory=dict)   # what the reader found and warned about: {'empty_captions': n, 'duplicate_ids': n}
 
     @property
     def n_videos(self) -> int: return len(self.videos)
@@ -80,39 +83,85 @@ def keep_videos(ann: Annotations, video_ids, split: str | None = None) -> Annota
     keep = [i for i, v in enumerate(ann.videos) if v.video_id in set(video_ids)]
     new = {old: k for k, old in enumerate(keep)}
     caps = [replace(c, video_idx=new[c.video_idx]) for c in ann.captions if c.video_idx in new]
-    return Annotations(ann.name, split or ann.split, [ann.videos[i] for i in keep], caps, ann.paragraph)
+    return Annotations(ann.name, split or ann.split, [ann.videos[i] for i in keep], caps, ann.paragraph, dict(ann.problems))
 
 # %% ../nbs/02_data.ipynb #854280cf
+class AnnotationError(UserError, ValueError):
+    "An annotation file the reader cannot use: the message names the file, the entry, the field and the fix (a `UserError`, and a `ValueError`)."
+
+class AnnotationMissing(UserError, FileNotFoundError):
+    "An annotation file that does not exist (a `UserError`, and a `FileNotFoundError`)."
+
+def _field(entry, key: str, where: str, text: bool = False):
+    "`entry[key]`; an `AnnotationError` naming `where` (file and entry) and `key` when it is missing, null, or (`text`) not a string."
+    if not isinstance(entry, dict): raise AnnotationError(f"{where}: expected a JSON object with {key!r}, got {type(entry).__name__}; fix or remove that entry")
+    v = entry.get(key)
+    if v is None: raise AnnotationError(f"{where}: field {key!r} is {'null' if key in entry else 'missing'}; fill it in or remove that entry")
+    if text and not isinstance(v, str): raise AnnotationError(f"{where}: field {key!r} is a {type(v).__name__}, not text; fix or remove that entry")
+    return v
+
+def _text(v, where: str) -> str:
+    "`v` if it is a caption string; else an `AnnotationError` naming `where` (a VATEX `null` must not become the text 'None')."
+    if isinstance(v, str): return v
+    raise AnnotationError(f"{where} is {'null' if v is None else f'a {type(v).__name__}'}, not text; write the caption or remove it")
+
+# %% ../nbs/02_data.ipynb #249739ac
 class _Builder:
-    "Collects videos (deduplicated by id, in first-seen order) and captions while a reader walks a file."
-    def __init__(self, video_path: Callable[[str], Path]):
-        self.video_path, self.index, self.videos, self.captions = video_path, {}, [], []
+    "Collects videos (deduplicated by id, in first-seen order) and captions while a reader walks a file; counts empty captions and repeated ids."
+    def __init__(self, video_path: Callable[[str], Path], reader: str = ""):
+        self.video_path, self.reader, self.index, self.videos, self.captions = video_path, reader, {}, [], []
+        self.empty, self.dups = [], []
     def video(self, vid: str, duration: float | None = None) -> int:
         if vid not in self.index:
             self.index[vid] = len(self.videos)
             self.videos.append(VideoItem(vid, self.video_path(vid), None if duration is None else float(duration)))
         return self.index[vid]
-    def caption(self, vid: str, text: str, start=None, end=None, meta=None, duration=None):
-        self.captions.append(Caption(str(text).strip(), self.video(vid, duration), None if start is None else float(start),
+    def caption(self, vid: str, text: str, start=None, end=None, meta=None, duration=None, where: str = ""):
+        text = str(text).strip()
+        if not text: self.empty.append(where or f"video {vid}")
+        self.captions.append(Caption(text, self.video(vid, duration), None if start is None else float(start),
                                      None if end is None else float(end), dict(meta or {})))
-    def build(self, name, split, paragraph=False) -> Annotations:
-        return Annotations(name, split, self.videos, self.captions, paragraph)
+    def unique(self, ids, where: str) -> list[str]:
+        "`ids` in order without repeats; each repeat is counted (`where`: the file)."
+        seen = set(); out = []
+        for v in ids:
+            if v in seen: self.dups.append(f"{where}: {v}")
+            else: seen.add(v); out.append(v)
+        return out
+
+# %% ../nbs/02_data.ipynb #05578066
+@patch
+def build(self: _Builder, name, split, paragraph=False) -> Annotations:
+    "The `Annotations`; one warning per kind of problem found (`problems` holds the counts)."
+    problems = {k: len(v) for k, v in (("empty_captions", self.empty), ("duplicate_ids", self.dups)) if v}
+    if self.empty: warnings.warn(f"{self.reader}: {len(self.empty)} empty or whitespace-only captions, e.g. {self.empty[0]}; "
+                                 "they are kept but match no words: fix the annotation file")
+    if self.dups: warnings.warn(f"{self.reader}: {len(self.dups)} video ids listed more than once, e.g. {self.dups[0]}; each is used once")
+    return Annotations(name, split, self.videos, self.captions, paragraph, problems)
 
 def _need(path: Path, reader: str) -> Path:
-    "`path` if it exists, else a FileNotFoundError naming the file and the reader."
+    "`path` if it exists, else an `AnnotationMissing` naming the file and the reader."
     path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"{reader}: annotation file not found: {path}")
+    if not path.is_file(): raise AnnotationMissing(f"{reader}: annotation file not found: {path}")
     return path
 
+# %% ../nbs/02_data.ipynb #89026161
 def _load_json(path: Path, reader: str):
-    try: return json.loads(_need(path, reader).read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e: raise ValueError(f"{reader}: {path} is not valid JSON ({e})") from e
+    "The JSON of an annotation file (a UTF-8 byte-order mark is allowed); `AnnotationError` naming it if it is not JSON."
+    try: return json.loads(_need(path, reader).read_text(encoding="utf-8-sig"))
+    except json.JSONDecodeError as e: raise AnnotationError(f"{reader}: {path} is not valid JSON ({e})") from e
+
+def _csv_rows(path: Path, reader: str, columns=("video_id",)) -> list[dict]:
+    "The rows of a CSV file with a header (BOM allowed: Excel writes one), which must name `columns`."
+    with open(_need(path, reader), newline="", encoding="utf-8-sig") as f:
+        r = csv.DictReader(f)
+        rows = [{k: v for k, v in row.items() if k is not None and v is not None} for row in r]   # a row cut short lacks its last fields
+    if rows and not set(columns) <= set(r.fieldnames):
+        raise AnnotationError(f"{reader}: {path} needs the column(s) {', '.join(columns)} in its header line (it has {r.fieldnames})")
+    return rows
 
 def _csv_column(path: Path, reader: str, column: str = "video_id") -> list[str]:
-    with open(_need(path, reader), newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    if rows and column not in rows[0]: raise ValueError(f"{reader}: {path} has no column {column!r} (columns: {list(rows[0])})")
-    return [r[column].strip() for r in rows]
+    return [_field(r, column, f"{path} line {i}").strip() for i, r in enumerate(_csv_rows(path, reader, (column,)), 2)]
 
 def _video_path_fn(root: Path, video_dir, ext: str):
     vdir = Path(video_dir) if video_dir is not None else Path(root) / "videos"
@@ -120,13 +169,16 @@ def _video_path_fn(root: Path, video_dir, ext: str):
 
 # %% ../nbs/02_data.ipynb #63cf9843
 def _msrvtt_sentences(root: Path, reader: str) -> tuple[dict, dict]:
-    "MSRVTT_data.json -> (video_id -> list of (caption, meta) in file order, video_id -> video dict)."
-    data = _load_json(root / "MSRVTT_data.json", reader)
+    "MSRVTT_data.json -> (video_id -> list of (caption, meta, where) in file order, video_id -> video dict)."
+    path = root / "MSRVTT_data.json"
+    data = _load_json(path, reader)
     caps: dict[str, list] = {}
-    for s in data.get("sentences", []):
+    for i, s in enumerate(data.get("sentences", [])):
+        where = f"{path}: sentences[{i}]"
+        vid = str(_field(s, "video_id", where)); where += f" (video {vid})"
         meta = {k: v for k, v in s.items() if k not in ("caption", "video_id")}
-        caps.setdefault(s["video_id"], []).append((s["caption"], meta))
-    return caps, {v["video_id"]: v for v in data.get("videos", [])}
+        caps.setdefault(vid, []).append((_field(s, "caption", where, text=True), meta, where))
+    return caps, {_field(v, "video_id", f"{path}: videos[{i}]"): v for i, v in enumerate(data.get("videos", []))}
 
 def _msrvtt_duration(v: dict | None):
     try: return float(v["end time"]) - float(v["start time"])
@@ -142,38 +194,33 @@ def read_msrvtt(root, # folder with MSRVTT_data.json and the split csv files
                ) -> Annotations:
     "Read an MSR-VTT split (see the table above)."
     root, reader = Path(root), f"read_msrvtt(split={split!r})"
-    b = _Builder(_video_path_fn(root, video_dir, ext))
-    def expand(ids, caps, vids):
+    b = _Builder(_video_path_fn(root, video_dir, ext), reader)
+    def expand(ids, caps, vids, where):
+        ids = b.unique(ids, where)
         missing = [v for v in ids if v not in caps]
         if missing: warnings.warn(f"{reader}: {len(missing)} videos have no caption in MSRVTT_data.json (e.g. {missing[:3]})")
         for vid in ids:
             b.video(vid, _msrvtt_duration(vids.get(vid)))
-            for text, meta in caps.get(vid, []): b.caption(vid, text, meta=meta)
+            for text, meta, w in caps.get(vid, []): b.caption(vid, text, meta=meta, where=w)
     if split == "val" and not (root / "MSRVTT_val.csv").exists(): split_file = "test"
     else: split_file = split
-    if split_file == "train":
-        ids = _csv_column(root / train_csv, reader)
-        expand(ids, *_msrvtt_sentences(root, reader))
-    elif split_file == "val":
-        ids = _csv_column(root / "MSRVTT_val.csv", reader)
-        expand(ids, *_msrvtt_sentences(root, reader))
+    if split_file in ("train", "val"):
+        f = root / (train_csv if split_file == "train" else "MSRVTT_val.csv")
+        expand(_csv_column(f, reader), *_msrvtt_sentences(root, reader), f)
     elif split_file == "test_full":
         caps, vids = _msrvtt_sentences(root, reader)
-        expand([v for v, d in vids.items() if d.get("split") == "test"], caps, vids)
+        expand([v for v, d in vids.items() if d.get("split") == "test"], caps, vids, root / "MSRVTT_data.json")
     elif split_file == "test":
-        path = _need(root / test_csv, reader)
-        with open(path, newline="", encoding="utf-8") as f: rows = list(csv.DictReader(f))
-        if rows and not {"video_id", "sentence"} <= set(rows[0]):
-            raise ValueError(f"{reader}: {path} needs columns video_id and sentence (has {list(rows[0])})")
+        path = root / test_csv
+        rows = _csv_rows(path, reader, ("video_id", "sentence"))
         lookup, vids = {}, {}
         if (root / "MSRVTT_data.json").exists():
             caps, vids = _msrvtt_sentences(root, reader)
-            lookup = {(v, t.strip()): m for v, lst in caps.items() for t, m in lst}
-        for r in rows:
-            vid = r["video_id"].strip()
-            b.caption(vid, r["sentence"], meta=lookup.get((vid, r["sentence"].strip()), {}),
-                      duration=_msrvtt_duration(vids.get(vid)))
-    else: raise ValueError(f"{reader}: unknown split; use 'train', 'val', 'test' or 'test_full'")
+            lookup = {(v, t.strip()): m for v, lst in caps.items() for t, m, _ in lst}
+        for i, r in enumerate(rows, 2):
+            vid, text = _field(r, "video_id", f"{path} line {i}").strip(), _field(r, "sentence", f"{path} line {i}")
+            b.caption(vid, text, meta=lookup.get((vid, text.strip()), {}), duration=_msrvtt_duration(vids.get(vid)), where=f"{path} line {i}")
+    else: raise OptionError(f"{reader}: unknown split; use 'train', 'val', 'test' or 'test_full'")
     return b.build(name, split)
 
 # %% ../nbs/02_data.ipynb #76315cd6
@@ -192,7 +239,7 @@ def _msvd_captions(root: Path, reader: str) -> dict:
     "`raw-captions.json`; never the pickle: when only that is there, say how to convert it."
     js, pkl = root / "raw-captions.json", root / "raw-captions.pkl"
     if not js.exists() and pkl.exists():
-        raise FileNotFoundError(f"{reader}: {js} not found, only the pickle {pkl}, which the reader does not load (unpickling "
+        raise AnnotationMissing(f"{reader}: {js} not found, only the pickle {pkl}, which the reader does not load (unpickling "
                                 f"can run code); if you trust it, convert it once: python -c \"from vtr_nbdev.data import "
                                 f"convert_msvd_captions_to_json as c; c({str(pkl)!r}, {str(js)!r})\"")
     return _load_json(js, reader)
@@ -200,14 +247,17 @@ def _msvd_captions(root: Path, reader: str) -> dict:
 def read_msvd(root, split: str = "train", video_dir=None, ext: str = ".avi", name: str = "msvd") -> Annotations:
     "Read an MSVD split: `{split}_list.txt` and the captions in `raw-captions.json` (see `convert_msvd_captions_to_json`)."
     root, reader = Path(root), f"read_msvd(split={split!r})"
-    if split not in ("train", "val", "test"): raise ValueError(f"{reader}: unknown split; use 'train', 'val' or 'test'")
-    ids = [l.strip() for l in _need(root / f"{split}_list.txt", reader).read_text().splitlines() if l.strip()]
-    caps = _msvd_captions(root, reader)
-    b = _Builder(_video_path_fn(root, video_dir, ext))
-    for vid in ids:
+    if split not in ("train", "val", "test"): raise OptionError(f"{reader}: unknown split; use 'train', 'val' or 'test'")
+    lst = _need(root / f"{split}_list.txt", reader)
+    caps, js = _msvd_captions(root, reader), root / "raw-captions.json"
+    b = _Builder(_video_path_fn(root, video_dir, ext), reader)
+    for vid in b.unique([l.strip() for l in lst.read_text(encoding="utf-8-sig").splitlines() if l.strip()], lst):
         b.video(vid)
         if vid not in caps: warnings.warn(f"{reader}: video {vid} has no captions")
-        for toks in caps.get(vid, []): b.caption(vid, toks if isinstance(toks, str) else " ".join(toks))
+        for k, toks in enumerate(caps.get(vid) or []):
+            where = f"{js}: {vid}[{k}]"
+            if isinstance(toks, list): toks = " ".join(_text(t, f"{where} token {j}") for j, t in enumerate(toks))
+            b.caption(vid, _text(toks, where), where=where)
     return b.build(name, split)
 
 # %% ../nbs/02_data.ipynb #552021c0
@@ -216,20 +266,23 @@ _VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".3gp", ".mpg", 
 def read_didemo(root, split: str = "train", video_dir=None, ext: str | None = ".mp4", name: str = "didemo") -> Annotations:
     "Read a DiDeMo split (`{split}_data.json`); segment windows in seconds; paragraph mode."
     root, reader = Path(root), f"read_didemo(split={split!r})"
-    if split not in ("train", "val", "test"): raise ValueError(f"{reader}: unknown split; use 'train', 'val' or 'test'")
-    items = _load_json(root / f"{split}_data.json", reader)
+    if split not in ("train", "val", "test"): raise OptionError(f"{reader}: unknown split; use 'train', 'val' or 'test'")
+    path = root / f"{split}_data.json"
+    items = _load_json(path, reader)
     vdir = Path(video_dir) if video_dir is not None else root / "videos"
     names = {}
     def vid_of(fname: str) -> str:
         stem, dot, e = fname.rpartition(".")
         vid = stem if dot and f".{e.lower()}" in _VIDEO_EXTS else fname
         names.setdefault(vid, fname); return vid
-    b = _Builder(lambda vid: vdir / (names[vid] if ext is None else f"{vid}{ext}"))
-    for it in items:
+    b = _Builder(lambda vid: vdir / (names[vid] if ext is None else f"{vid}{ext}"), reader)
+    for i, it in enumerate(items):
+        where = f"{path}: entry {i}"
+        video, text = _field(it, "video", where, text=True), _field(it, "description", f"{where} (video {it.get('video')})", text=True)
         times = np.asarray(it.get("times") or [], dtype=float).reshape(-1, 2)
         start, end = (5 * times[:, 0].mean(), 5 * (times[:, 1].mean() + 1)) if len(times) else (None, None)
         meta = {k: v for k, v in it.items() if k not in ("video", "description", "times")}
-        b.caption(vid_of(it["video"]), it["description"], start, end, meta)
+        b.caption(vid_of(video), text, start, end, meta, where=where)
     return b.build(name, split, paragraph=True)
 
 # %% ../nbs/02_data.ipynb #1af1c69f
@@ -237,14 +290,16 @@ def read_activitynet(root, split: str = "train", video_dir=None, ext: str = ".mp
     "Read ActivityNet Captions (`train.json`, `val_1.json` for 'val', `val_2.json`); segment windows; paragraph mode."
     root, reader = Path(root), f"read_activitynet(split={split!r})"
     files = {"train": "train.json", "val": "val_1.json", "val_1": "val_1.json", "val_2": "val_2.json"}
-    if split not in files: raise ValueError(f"{reader}: unknown split; use one of {list(files)}")
-    data = _load_json(root / files[split], reader)
-    b = _Builder(_video_path_fn(root, video_dir, ext))
+    if split not in files: raise OptionError(f"{reader}: unknown split; use one of {list(files)}")
+    path = root / files[split]
+    data = _load_json(path, reader)
+    b = _Builder(_video_path_fn(root, video_dir, ext), reader)
     for vid, d in data.items():
         ts, sents = d.get("timestamps", []), d.get("sentences", [])
-        if len(ts) != len(sents): raise ValueError(f"{reader}: {vid} has {len(ts)} timestamps but {len(sents)} sentences")
+        if len(ts) != len(sents): raise AnnotationError(f"{reader}: {path}: {vid} has {len(ts)} timestamps but {len(sents)} sentences")
         b.video(vid, d.get("duration"))
-        for (s, e), text in zip(ts, sents): b.caption(vid, text, s, e)
+        for k, ((s, e), text) in enumerate(zip(ts, sents)):
+            b.caption(vid, _text(text, f"{path}: {vid} sentences[{k}]"), s, e, where=f"{path}: {vid} sentences[{k}]")
     return b.build(name, split, paragraph=True)
 
 # %% ../nbs/02_data.ipynb #0208b7c3
@@ -256,12 +311,16 @@ def read_vatex(root, split: str = "train", json_name: str | None = None, video_d
     "Read a VATEX split (English captions `enCap`)."
     root, reader = Path(root), f"read_vatex(split={split!r})"
     if json_name is None:
-        if split not in VATEX_FILES: raise ValueError(f"{reader}: unknown split; use {list(VATEX_FILES)} or pass json_name")
+        if split not in VATEX_FILES: raise OptionError(f"{reader}: unknown split; use {list(VATEX_FILES)} or pass json_name")
         json_name = VATEX_FILES[split]
-    b = _Builder(_video_path_fn(root, video_dir, ext))
-    for it in _load_json(root / json_name, reader):
-        b.video(it["videoID"])
-        for text in it.get("enCap", []): b.caption(it["videoID"], text)
+    path = root / json_name
+    b, seen = _Builder(_video_path_fn(root, video_dir, ext), reader), set()
+    for i, it in enumerate(_load_json(path, reader)):
+        vid = str(_field(it, "videoID", f"{path}: entry {i}"))
+        if vid in seen: b.dups.append(f"{path}: entry {i} ({vid})"); continue
+        seen.add(vid); b.video(vid)
+        for k, text in enumerate(it.get("enCap") or []):
+            b.caption(vid, _text(text, f"{path}: entry {i} ({vid}) enCap[{k}]"), where=f"{path}: entry {i} ({vid}) enCap[{k}]")
     return b.build(name, split)
 
 # %% ../nbs/02_data.ipynb #67ee1053
@@ -272,16 +331,16 @@ def read_lsmdc(root, split: str = "train", csv_name: str | None = None, video_di
     "Read an LSMDC split from its tab-separated annotation file; one video per clip."
     root, reader = Path(root), f"read_lsmdc(split={split!r})"
     if csv_name is None:
-        if split not in LSMDC_FILES: raise ValueError(f"{reader}: unknown split; use {list(LSMDC_FILES)} or pass csv_name")
+        if split not in LSMDC_FILES: raise OptionError(f"{reader}: unknown split; use {list(LSMDC_FILES)} or pass csv_name")
         csv_name = LSMDC_FILES[split]
     path = _need(root / csv_name, reader)
     vdir = Path(video_dir) if video_dir is not None else root / "videos"
-    b = _Builder(lambda cid: (vdir / cid.rsplit("_", 1)[0] if nested else vdir) / f"{cid}{ext}")
-    for ln, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    b = _Builder(lambda cid: (vdir / cid.rsplit("_", 1)[0] if nested else vdir) / f"{cid}{ext}", reader)
+    for ln, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), 1):
         if not line.strip(): continue
         parts = line.rstrip("\n").split("\t")
-        if len(parts) < 6: raise ValueError(f"{reader}: {path} line {ln}: expected 6 tab-separated fields, got {len(parts)}")
-        b.caption(parts[0].strip(), parts[-1])
+        if len(parts) < 6: raise AnnotationError(f"{reader}: {path} line {ln}: expected 6 tab-separated fields, got {len(parts)}")
+        b.caption(parts[0].strip(), parts[-1], where=f"{path} line {ln}")
     return b.build(name, split)
 
 # %% ../nbs/02_data.ipynb #bcbb25a5
@@ -297,7 +356,7 @@ def read_dataset(name: str, root, split: str = "train", **kw) -> Annotations:
             ids = {v.video_id for v in read_msrvtt(root, "test", name="synthetic", **kw).videos}
             return keep_videos(read_msrvtt(root, "test_full", name="synthetic", **kw), ids, "test_all")
         return read_msrvtt(root, split, name="synthetic", **kw)
-    if name not in READERS: raise ValueError(f"unknown dataset {name!r}; use one of {sorted([*READERS, 'synthetic'])}")
+    if name not in READERS: raise OptionError(f"unknown dataset {name!r}; use one of {sorted([*READERS, 'synthetic'])}")
     return READERS[name](root, split, **kw)
 
 # %% ../nbs/02_data.ipynb #7f22c773

@@ -20,7 +20,7 @@ import vtr_nbdev.temporal  # registers the CLIP4Clip heads
 # %% auto #0
 __all__ = ['RETRIEVER_FORMAT', 'RETRIEVER_WHAT', 'list_methods', 'RetrieverConfig', 'Retriever', 'encode_loader', 'chunk_sizes',
            'similarity', 'build_retriever', 'OutputExists', 'json_format', 'is_retriever_dir', 'check_replaceable',
-           'replace_dir', 'save_retriever', 'load_retriever']
+           'replace_dir', 'save_retriever', 'NotACheckpoint', 'UnreadableCheckpoint', 'load_retriever']
 
 # %% ../nbs/11_model.ipynb #66fa947a
 _HEAD_MODULES = ["vtr_nbdev.temporal", "vtr_nbdev.excitation", "vtr_nbdev.multigrained", "vtr_nbdev.sparse"]
@@ -205,20 +205,43 @@ def save_retriever(model: Retriever, path, extra: dict | None = None) -> Path:
         shutil.rmtree(tmp, ignore_errors=True); raise
     return path
 
+
+# %% ../nbs/11_model.ipynb #a42bf551
+class NotACheckpoint(UserError, FileNotFoundError):
+    "A path given as a checkpoint folder that is not one (a `UserError`, and a `FileNotFoundError`)."
+
+class UnreadableCheckpoint(UserError, ValueError):
+    "A checkpoint whose config.json or model.safetensors is damaged, or does not fit its model (a `UserError`, and a `ValueError`)."
+
+def _checkpoint_meta(path: Path) -> dict:
+    "The checked `config.json` of the checkpoint folder `path`."
+    for f in ("config.json", "model.safetensors"):
+        if not (path / f).is_file():
+            inner = next((c for c in (path / "best", path / "checkpoints" / "last") if (c / "config.json").is_file()), None)
+            why = "no such folder" if not path.exists() else "a file" if not path.is_dir() else f"missing {f}"
+            raise NotACheckpoint(f"{path}: not a vtr_nbdev checkpoint ({why})" + (f"; the checkpoint of this run is {inner}" if inner else ""))
+    cf = path / "config.json"
+    try: meta = json.loads(cf.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as e: raise UnreadableCheckpoint(f"{cf}: unreadable checkpoint config ({type(e).__name__}: {e}); the checkpoint is damaged") from None
+    cfg = meta.get("config") if isinstance(meta, dict) else None
+    if not isinstance(cfg, dict) or set(cfg) - set(RetrieverConfig.__dataclass_fields__):
+        raise UnreadableCheckpoint(f"{cf}: not a vtr_nbdev checkpoint config (its 'config' is {cfg!r:.80})")
+    if cfg.get("method") not in list_methods():
+        raise UnreadableCheckpoint(f"{cf}: method {cfg.get('method')!r} is not registered here; known: {', '.join(list_methods())}")
+    return meta
+
+# %% ../nbs/11_model.ipynb #aa9393ad
 def load_retriever(path, device="cpu") -> Retriever:
     "Rebuild a `Retriever` from a folder written by `save_retriever` (no pretrained weights are fetched)."
     from safetensors.torch import load_file
-    path = Path(path)
-    for f in ("config.json", "model.safetensors"):
-        if not (path / f).exists(): raise FileNotFoundError(f"{path}: not a vtr_nbdev checkpoint (missing {f})")
-    meta = json.loads((path / "config.json").read_text())
+    path = Path(path); meta = _checkpoint_meta(path)
     cfg = RetrieverConfig(**{**meta["config"], "pretrained": None})
     model = Retriever(cfg, init_head=False)
     try: state = load_file(str(path / "model.safetensors"), device=str(device))
-    except Exception as e: raise ValueError(f"{path / 'model.safetensors'}: unreadable checkpoint ({e})") from e
+    except Exception as e: raise UnreadableCheckpoint(f"{path / 'model.safetensors'}: unreadable checkpoint ({type(e).__name__}: {e})") from None
     missing, unexpected = model.load_state_dict(state, strict=False)
     if missing or unexpected:
-        raise ValueError(f"{path}: checkpoint does not match the {cfg.method} model: missing {missing[:5]}, unexpected {unexpected[:5]}")
+        raise UnreadableCheckpoint(f"{path}: checkpoint does not match the {cfg.method} model: missing {missing[:5]}, unexpected {unexpected[:5]}")
     return model.to(device).eval()
 
 Retriever.save = save_retriever

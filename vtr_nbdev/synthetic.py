@@ -11,17 +11,17 @@ from typing import Sequence
 import numpy as np
 from fastcore.script import call_parse
 
-from .core import cache_root, OptionError, run_cli
+from .core import cache_root, OptionError, UserError, run_cli
 
 # %% auto #0
 __all__ = ['GENERATOR_VERSION', 'SHAPES', 'COLOURS', 'SIZES', 'ACTIONS', 'OPPOSITE', 'DIRECTIONAL', 'ROTATION_INVARIANT',
            'ACTION_WEIGHTS', 'CAPTION_CATEGORIES', 'TWIN_KINDS', 'TIME_SYMMETRIC', 'PRESETS', 'ANNOTATION_FILES',
-           'COMPLETE_MARKER', 'SynthConfigError', 'synth_config', 'simulate', 'clip_problems', 'event_keys',
-           'clip_combos', 'sample_clip', 'order_twin', 'direction_twin', 'make_twin', 'sample_twin_pair',
+           'COMPLETE_MARKER', 'SYNTH_OWNER', 'SynthConfigError', 'synth_config', 'simulate', 'clip_problems',
+           'event_keys', 'clip_combos', 'sample_clip', 'order_twin', 'direction_twin', 'make_twin', 'sample_twin_pair',
            'render_background', 'render_states', 'render_clip', 'make_caption', 'clip_categories', 'make_captions',
            'oracle_scores', 'recall_at_1', 'make_synthetic_spec', 'pick_codec', 'write_mp4', 'annotation_texts',
-           'is_complete', 'generate_synthetic', 'default_synthetic_root', 'ensure_synthetic', 'synthetic_counts',
-           'vtr_synth', 'vtr_synth_main']
+           'check_synthetic_root', 'is_complete', 'generate_synthetic', 'default_synthetic_root', 'ensure_synthetic',
+           'synthetic_counts', 'vtr_synth', 'vtr_synth_main']
 
 # %% ../nbs/03_synthetic.ipynb #0a3ef2fc
 GENERATOR_VERSION = '1.0'
@@ -689,6 +689,19 @@ def annotation_texts(spec: dict) -> dict[str, str]:
             'MSRVTT_comp_test.csv': jsf(spec['comp_captions']),
             'synthetic_meta.json': _dumps(meta)}
 
+# %% ../nbs/03_synthetic.ipynb #2a3c8bb5
+SYNTH_OWNER = '.vtr_synthetic'   # written first into every folder the generator fills
+
+def check_synthetic_root(root: str | Path) -> Path:
+    "`Path(root)` if the generator may write there: absent, an empty folder, or one it made; else a `UserError` that says what is there."
+    root = Path(root)
+    if root.exists() and not root.is_dir(): raise UserError(f"{root} is a file, not a folder: give a new or empty folder for the dataset")
+    if root.is_dir() and not any((root / f).exists() for f in (SYNTH_OWNER, COMPLETE_MARKER, 'synthetic_meta.json')):
+        names = sorted(p.name + ('/' if p.is_dir() else '') for p in root.iterdir())
+        if names: raise UserError(f"{root} holds {', '.join(names[:3])}{f' and {len(names) - 3} more' if len(names) > 3 else ''} "
+                                  "and is not a synthetic dataset folder: give a new or empty folder (nothing was written)")
+    return root
+
 # %% ../nbs/03_synthetic.ipynb #10b8959c
 def _render_job(job) -> tuple[str, int]:
     clip, path, size, fps, codec = job
@@ -721,10 +734,10 @@ def generate_synthetic(root: str | Path, # output folder (created)
     "Write (or reuse) the synthetic dataset in MSR-VTT layout at `root`: `videos/*.mp4` plus annotation files."
     cfg = synth_config(preset, seed, size, **overrides)
     codec = pick_codec(cfg['codec'])
-    root = Path(root)
+    root = check_synthetic_root(root)
     if not force and is_complete(root, cfg): return root
     t0 = time.time()
-    root.mkdir(parents=True, exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True); (root / SYNTH_OWNER).touch()
     (root / COMPLETE_MARKER).unlink(missing_ok=True)
     spec = make_synthetic_spec(cfg)
     vdir = root / 'videos'; vdir.mkdir(exist_ok=True)
