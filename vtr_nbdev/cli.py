@@ -26,13 +26,13 @@ from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, 
                                memory_estimate, init_distributed, CheckpointError, _checkpoint_folder)
 
 # %% auto #0
-__all__ = ['SYNTHETIC_COEF_LR', 'RANGES', 'RUN_FORMAT', 'RUN_ARTEFACTS', 'RESULT_OPTIONS', 'per_category_r1', 'eval_loaders',
-           'encode_split', 'split_results', 'evaluate_split', 'report', 'DataPathMissing', 'resolve_data',
-           'default_pretrained', 'default_coef_lr', 'check_ranges', 'check_choices', 'is_run_dir', 'check_run_out',
-           'clear_run', 'write_run', 'read_run', 'check_resume', 'train_pairs', 'check_train_split',
-           'check_eval_videos', 'Diverged', 'DivergenceCallback', 'train', 'vtr_train', 'parse_pp_params',
-           'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval', 'evaluate_checkpoint', 'vtr_train_main',
-           'vtr_eval_main', 'zero_shot', 'compare_methods', 'summarize']
+__all__ = ['TWIN_CAPTIONS', 'SYNTHETIC_COEF_LR', 'RANGES', 'RUN_FORMAT', 'RUN_ARTEFACTS', 'RESULT_OPTIONS', 'per_category_r1',
+           'twin_pair_accuracy', 'eval_loaders', 'encode_split', 'split_results', 'evaluate_split', 'report',
+           'DataPathMissing', 'resolve_data', 'default_pretrained', 'default_coef_lr', 'check_ranges', 'check_choices',
+           'is_run_dir', 'check_run_out', 'clear_run', 'write_run', 'read_run', 'check_resume', 'train_pairs',
+           'check_train_split', 'check_eval_videos', 'Diverged', 'DivergenceCallback', 'train', 'vtr_train',
+           'parse_pp_params', 'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval',
+           'evaluate_checkpoint', 'vtr_train_main', 'vtr_eval_main', 'zero_shot', 'compare_methods', 'summarize']
 
 # %% ../nbs/14_cli.ipynb #67168789
 def per_category_r1(sims: torch.Tensor, gt: torch.Tensor, captions) -> dict:
@@ -44,6 +44,21 @@ def per_category_r1(sims: torch.Tensor, gt: torch.Tensor, captions) -> dict:
         if "category" in meta: groups.setdefault(meta["category"], []).append(i)
         if meta.get("twin_of"): groups.setdefault("twins", []).append(i)
     return {k: {"R@1": float((ranks[idx] == 1).float().mean() * 100), "n": len(idx)} for k, idx in sorted(groups.items())}
+
+# %% ../nbs/14_cli.ipynb #2e04099d
+TWIN_CAPTIONS = {"order": ("full", "order"), "direction": ("full", "direction")}  # twin kind -> captions that tell twins apart
+
+def twin_pair_accuracy(sims: torch.Tensor, captions, video_ids) -> dict:
+    "Share (%) of the twin-discriminating captions (`TWIN_CAPTIONS`) whose (T,V) `sims` rank their clip above its twin (ties 1/2)."
+    col = {v: j for j, v in enumerate(video_ids)}
+    rows, own, twin = [], [], []
+    for i, c in enumerate(captions):
+        m = getattr(c, "meta", {}) or {}
+        if m.get("category") in TWIN_CAPTIONS.get(m.get("twin_kind"), ()) and m.get("twin_of") in col:
+            rows.append(i); own.append(c.video_idx); twin.append(col[m["twin_of"]])
+    if not rows: return {"acc": float("nan"), "n": 0}
+    s_own, s_twin = sims[rows, own], sims[rows, twin]
+    return {"acc": float(((s_own > s_twin).float() + 0.5 * (s_own == s_twin).float()).mean() * 100), "n": len(rows)}
 
 # %% ../nbs/14_cli.ipynb #6144b63f
 def eval_loaders(model: Retriever, ann, tokenizer, batch_size: int = 32, num_workers: int = 0, on_error: str = "raise",
@@ -67,7 +82,10 @@ def split_results(sims: torch.Tensor, gt, ann) -> dict:
     "`results_dict` of a split's (T,V) scores with the split's protocol, plus per-category t2v R@1 (not for paragraphs)."
     paragraph = bool(getattr(ann, "paragraph", False))
     res = results_dict(sims, gt, paragraph=paragraph)
-    if not paragraph: res["categories"] = per_category_r1(sims, torch.as_tensor(gt), _text_captions(ann))
+    if not paragraph:
+        res["categories"] = per_category_r1(sims, torch.as_tensor(gt), _text_captions(ann))
+        tw = twin_pair_accuracy(sims, _text_captions(ann), [v.video_id for v in ann.videos])
+        if tw["n"]: res["twin_pairs"] = tw
     return res
 
 def evaluate_split(model: Retriever, ann, batch_size: int = 32, num_workers: int = 0, budget_bytes: int = 2**30,
@@ -82,7 +100,9 @@ def _text_captions(ann):
 
 def report(res: dict, title: str = "") -> str:
     "The results table printed by `vtr_train` and `vtr_eval` (`metrics.format_results`)."
-    return format_results(res, title)
+    s = format_results(res, title)
+    tw = res.get("twin_pairs")
+    return s + (f"\ntwin pairs: {tw['acc']:.1f}% of {tw['n']} order/direction captions score their clip above its twin (chance 50%)" if tw else "")
 
 # %% ../nbs/14_cli.ipynb #81c4f0f9
 class DataPathMissing(UserError, FileNotFoundError):
@@ -598,6 +618,7 @@ def _result_row(name: str, seed, r: dict) -> dict:
     "One row of `compare_methods`: R@1 both ways, t2v MdR, R@1 per caption category and on the compositional split."
     row = {"method": name, "seed": seed, "t2v_R@1": r["t2v"]["R@1"], "v2t_R@1": r["v2t"]["R@1"], "t2v_MdR": r["t2v"]["MdR"]}
     for k, v in r.get("categories", {}).items(): row[f"{k}_R@1"] = v["R@1"]
+    if "twin_pairs" in r: row["twin_pair_acc"] = r["twin_pairs"]["acc"]
     if "comp_test" in r: row["comp_t2v_R@1"], row["comp_v2t_R@1"] = r["comp_test"]["t2v"]["R@1"], r["comp_test"]["v2t"]["R@1"]
     return row
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_search.ipynb #2caf90e3
 from __future__ import annotations
-import hashlib, io, json, math, os, shlex, shutil, tempfile, time
+import contextlib, functools, glob, hashlib, html, io, json, math, os, secrets, shlex, sys, time, unicodedata
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Sequence
@@ -20,16 +20,19 @@ from fastprogress.fastprogress import progress_bar
 from .core import *
 from .video import VideoReadError
 from .data import VideoFrames
-from .model import Retriever, load_retriever, similarity, replace_dir, check_replaceable, json_format, OutputExists
+from .model import Retriever, load_retriever, similarity, json_format, OutputExists
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_WHAT', 'SEARCH_MODES', 'PROBE_TEXTS', 'NoSuchFolder', 'NotAFolder',
-           'check_video_dir', 'find_videos', 'thumb_strip', 'video_duration', 'FileVideos', 'encode_files',
-           'NotAnIndex', 'UnreadableIndex', 'is_index_dir', 'model_fingerprint', 'VideoIndex', 'check_index_out',
-           'build_index', 'pooled_video_vector', 'pooled_text_vector', 'build_faiss_index', 'faiss_search',
-           'dot_product_fit', 'scores_are_dot_products', 'SearchHit', 'ModelMismatch', 'SearchError', 'check_search',
-           'Searcher', 'vtr_index', 'format_hits', 'vtr_search', 'vtr_index_main', 'vtr_search_main', 'png_bytes',
-           'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
+__all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PARTIAL_NAME', 'INDEX_WHAT', 'TMP_PREFIX',
+           'LOCK_NAME', 'SHARD_FORMAT', 'SEARCH_MODES', 'PROBE_TEXTS', 'NoSuchFolder', 'NotAFolder', 'check_video_dir',
+           'find_videos', 'thumb_strip', 'video_duration', 'FileVideos', 'encode_files', 'NotAnIndex',
+           'UnreadableIndex', 'is_index_dir', 'model_fingerprint', 'file_mode', 'fsync_dir', 'commit_file', 'IndexBusy',
+           'index_lock', 'remove_stale', 'read_index_meta', 'VideoIndex', 'check_index_folder', 'check_index_out',
+           'write_shard', 'read_shards', 'check_index_options', 'printable', 'build_index', 'pooled_video_vector',
+           'pooled_text_vector', 'build_faiss_index', 'faiss_search', 'dot_product_fit', 'scores_are_dot_products',
+           'SearchHit', 'ModelMismatch', 'SearchError', 'check_search', 'Searcher', 'vtr_index', 'format_hits',
+           'vtr_search', 'vtr_index_main', 'vtr_search_main', 'png_bytes', 'SearchWidget', 'search_widget',
+           'random_unit_vectors', 'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
@@ -134,7 +137,10 @@ def encode_files(model: Retriever, root, rel_paths: Sequence[str], batch_size: i
                 thumbs=np.stack(thumbs) if thumbs else None)
 
 # %% ../nbs/13_search.ipynb #f38fe335
-INDEX_FORMAT = "vtr_nbdev.video_index/1"
+INDEX_FORMAT = "vtr_nbdev.video_index/2"
+INDEX_FORMATS = (INDEX_FORMAT, "vtr_nbdev.video_index/1")       # readable: /1 had fixed data file names
+PARTIAL_FORMAT = "vtr_nbdev.video_index_partial/1"              # partial.json: a first build not finished yet
+PARTIAL_NAME = "partial.json"
 INDEX_WHAT = f"vtr_nbdev video index (index.json of format {INDEX_FORMAT})"
 
 class NotAnIndex(UserError, FileNotFoundError):
@@ -149,8 +155,8 @@ def _rebuild_hint(path: Path, meta: dict) -> str:
     return "rebuild it: " + shlex.join(["vtr_index", str(meta.get("root") or "VIDEO_DIR"), "--checkpoint", str(ckpt), "--out", str(path)])
 
 def is_index_dir(path) -> bool:
-    "True when `path` is an index folder written by `VideoIndex.save` (what a save may replace)."
-    return json_format(path, "index.json") == INDEX_FORMAT
+    "True when `path` is an index folder `vtr_index` wrote: a complete index (any readable format) or an unfinished first build."
+    return json_format(path, "index.json") in INDEX_FORMATS or json_format(path, PARTIAL_NAME) == PARTIAL_FORMAT
 
 def model_fingerprint(model: Retriever) -> str:
     "SHA-1 of the model's configuration and every tensor of its state dict (names, dtypes and bytes)."
@@ -160,6 +166,85 @@ def model_fingerprint(model: Retriever) -> str:
 def _stamp(path: Path) -> list[int]:
     "[mtime_ns, size] of a file: what tells `build_index` that a file changed."
     st = path.stat(); return [int(st.st_mtime_ns), int(st.st_size)]
+
+# %% ../nbs/13_search.ipynb #9f4ff1c7
+TMP_PREFIX = ".vtr_tmp-"            # every temporary file of an index writer: inside the index folder, removed by the next write
+LOCK_NAME = ".vtr_index.lock"       # flock'ed while a process writes the folder
+
+def file_mode() -> int:
+    "The mode `open()` gives a new file under the current umask (0o666 & ~umask)."
+    m = os.umask(0o022); os.umask(m); return 0o666 & ~m
+
+def fsync_dir(folder):
+    "Make the renames done in `folder` durable (skipped where a folder cannot be opened, as on Windows)."
+    try: fd = os.open(folder, os.O_RDONLY)
+    except OSError: return
+    try: os.fsync(fd)
+    finally: os.close(fd)
+
+# %% ../nbs/13_search.ipynb #1f5e502d
+def commit_file(folder, name: str, write) -> Path:
+    "`folder/name` written crash-safely: `write(tmp)` fills a temporary file, which gets `file_mode()`, is fsync'd and renamed over `name`; then `folder` is fsync'd."
+    folder = Path(folder); tmp = folder / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{name}"
+    try:
+        write(tmp); os.chmod(tmp, file_mode())
+        with open(tmp, "rb+") as f: os.fsync(f.fileno())
+        os.replace(tmp, folder / name)
+    except BaseException:                   # (`write` may have made its own temporary next to `tmp`: `tmp.tmp`)
+        for p in folder.glob(glob.escape(tmp.name) + "*"): p.unlink(missing_ok=True)
+        raise
+    fsync_dir(folder)
+    return folder / name
+
+# %% ../nbs/13_search.ipynb #e5d98adb
+class IndexBusy(UserError, RuntimeError):
+    "Another process is writing the same index folder (a `UserError`, and a `RuntimeError`)."
+
+@contextlib.contextmanager
+def index_lock(folder):
+    "Hold `folder`'s write lock while the block runs (an `flock` on `.vtr_index.lock`, released when the process ends, even by SIGKILL)."
+    import fcntl
+    fd = os.open(Path(folder) / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusy(f"{folder}: another vtr_index is writing this index now; wait until it ends, or choose another --out") from None
+        yield Path(folder)
+    finally: os.close(fd)
+
+# %% ../nbs/13_search.ipynb #8a4ef003
+_OWN_PATTERNS = ("videos-*.safetensors", "thumbs-*.npy", "faiss-*.index", "shard-*.safetensors", PARTIAL_NAME,   # this format
+                 "videos.safetensors", "thumbs.npy", "faiss.index", TMP_PREFIX + "*")                              # format /1; temporaries
+
+def remove_stale(folder, keep: Sequence[str] = (), patterns: Sequence[str] = _OWN_PATTERNS) -> list[str]:
+    "Delete the files of `folder` an index writer made (`patterns`) that `keep` does not name; call it holding `index_lock`. Returns their names."
+    folder, keep = Path(folder), set(keep)
+    gone = sorted({p.name for pat in patterns for p in folder.glob(pat) if p.is_file() and p.name not in keep})
+    for n in gone: (folder / n).unlink(missing_ok=True)
+    if gone: fsync_dir(folder)
+    return gone
+
+# %% ../nbs/13_search.ipynb #c6c59195
+_V1_FILES = dict(videos="videos.safetensors", thumbs="thumbs.npy", faiss="faiss.index")
+
+def read_index_meta(path) -> dict:
+    "The checked index.json of the index folder `path` (`NotAnIndex`, `UnreadableIndex`), with `files` naming its data files."
+    path = Path(path); meta_file = path / "index.json"
+    if not meta_file.is_file():
+        if json_format(path, PARTIAL_NAME) == PARTIAL_FORMAT:
+            raise NotAnIndex(f"{path}: an unfinished index (vtr_index was stopped before its first index was complete); "
+                             "run the same vtr_index command again to finish it")
+        why = "no such folder" if not path.exists() else "not a video index (no index.json)"
+        raise NotAnIndex(f"{path}: {why}; give the index folder vtr_index wrote (its --out; default VIDEO_DIR/.vtr_index)")
+    try: meta = json.loads(meta_file.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise UnreadableIndex(f"{meta_file}: unreadable index file ({e}); delete {path} and index the videos again with vtr_index") from e
+    fmt = meta.get("format") if isinstance(meta, dict) else None
+    if fmt not in INDEX_FORMATS:
+        raise UnreadableIndex(f"{meta_file}: format {fmt!r}, not a video index of this version ({INDEX_FORMAT!r}); give the "
+                              "folder vtr_index wrote, or index the videos again with vtr_index into a new folder")
+    if fmt != INDEX_FORMAT: meta["files"] = dict(_V1_FILES)
+    return meta
 
 # %% ../nbs/13_search.ipynb #578d837a
 @dataclass
@@ -174,7 +259,7 @@ class VideoIndex:
     failed: list = field(default_factory=list)   # unreadable files: {'path', 'cause', 'stamp'}
     model: dict = field(default_factory=dict)    # checkpoint, method, fingerprint, n_frames, image_size, sampler
     path: Path | None = None        # the index folder it was loaded from / saved to
-    extra: dict = field(default_factory=dict)    # thumbnail settings, FAISS file info, times
+    extra: dict = field(default_factory=dict)    # thumbnail settings, data file names, FAISS file info, times
 
     def __len__(self): return len(self.paths)
     def video_path(self, i: int) -> Path: return self.root / self.paths[i]
@@ -183,59 +268,79 @@ class VideoIndex:
                 f"{self.model.get('method')}, {self.videos!r})")
 
     def save(self, path) -> Path:
-        "Write the index folder `path` atomically (a temporary folder replaces it)."
-        path = check_replaceable(path, is_index_dir, INDEX_WHAT)      # only an index (or an empty folder) is replaced
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=path.name + ".tmp-", dir=path.parent))
-        try:
-            if self.videos is not None: self.videos.save(tmp / "videos.safetensors")
-            if self.thumbs is not None: np.save(tmp / "thumbs.npy", np.ascontiguousarray(self.thumbs))
-            faiss_index = self.extra.pop("_faiss", None)
-            if faiss_index is not None:
-                import faiss
-                faiss.write_index(faiss_index, str(tmp / "faiss.index"))
-            meta = dict(format=INDEX_FORMAT, root=str(self.root), model=self.model, failed=self.failed,
-                        videos=[dict(path=p, stamp=s, duration=d) for p, s, d in zip(self.paths, self.stamps, self.durations)],
-                        emb_keys=list(self.videos.keys()) if self.videos is not None else [],
-                        **{k: v for k, v in self.extra.items() if not k.startswith("_")})
-            (tmp / "index.json").write_text(json.dumps(meta, indent=1))
-            replace_dir(tmp, path, is_index_dir, INDEX_WHAT)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True); raise
-        self.path = path
-        return path
+        "Write the index into the folder `path` (an index folder or empty), crash-safely; the previous index stays readable until the new one is complete."
+        path = check_index_folder(path); path.mkdir(parents=True, exist_ok=True)
+        with index_lock(path): return self.commit(path)
 
     @classmethod
     def load(cls, path, root=None, mmap: bool = True) -> "VideoIndex":
         "Read an index folder; `root` re-points it at a moved video folder; thumbnails are memory-mapped."
-        path = Path(path); meta_file = path / "index.json"
-        if not meta_file.is_file():
-            why = "no such folder" if not path.exists() else "not a video index (no index.json)"
-            raise NotAnIndex(f"{path}: {why}; give the index folder vtr_index wrote (its --out; default VIDEO_DIR/.vtr_index)")
-        try: meta = json.loads(meta_file.read_text())
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise UnreadableIndex(f"{meta_file}: unreadable index file ({e}); delete {path} and index the videos again with vtr_index") from e
-        fmt = meta.get("format") if isinstance(meta, dict) else None
-        if fmt != INDEX_FORMAT:
-            raise UnreadableIndex(f"{meta_file}: format {fmt!r}, not a video index of this version ({INDEX_FORMAT!r}); give the "
-                                  "folder vtr_index wrote, or index the videos again with vtr_index into a new folder")
-        rows = meta["videos"]; n = len(rows)
-        videos = thumbs = None
-        if n:
-            def read(name, load):      # a missing or truncated data file: the index is damaged, not the library
-                try: return load(path / name)
-                except Exception as e: raise UnreadableIndex(f"{path / name}: unreadable ({type(e).__name__}: {e}); {_rebuild_hint(path, meta)}") from e
-            videos = read("videos.safetensors", VideoEmb.load)
-            thumbs = read("thumbs.npy", lambda p: np.load(p, mmap_mode="r" if mmap else None))
-            for what, m in (("videos.safetensors", len(videos)), ("thumbs.npy", len(thumbs))):
-                if m != n: raise UnreadableIndex(f"{path / what}: {m} rows, but index.json lists {n} videos: a damaged index; {_rebuild_hint(path, meta)}")
-        known = {"format", "root", "model", "failed", "videos", "emb_keys"}
-        return cls(root=Path(root) if root is not None else Path(meta["root"]), paths=[r["path"] for r in rows],
-                   videos=videos, thumbs=thumbs, durations=[r.get("duration") for r in rows],
-                   stamps=[r["stamp"] for r in rows], failed=meta.get("failed", []), model=meta.get("model", {}),
-                   path=path, extra={k: v for k, v in meta.items() if k not in known})
+        for attempt in range(3):        # a writer replaced index.json (and removed the files it named) meanwhile: read it again
+            meta = read_index_meta(path)
+            try: return cls.from_meta(path, meta, root, mmap)
+            except UnreadableIndex:
+                if attempt == 2 or read_index_meta(path).get("files") == meta.get("files"): raise
+
+# %% ../nbs/13_search.ipynb #eeb285f0
+@patch(cls_method=True)
+def from_meta(cls: VideoIndex, path, meta: dict, root=None, mmap: bool = True) -> VideoIndex:
+    "The index of the folder `path` whose checked index.json is `meta` (see `read_index_meta`)."
+    path = Path(path); rows = meta["videos"]; n = len(rows); files = meta.get("files") or {}
+    videos = thumbs = None
+    if n:
+        def read(kind, load):      # a missing or truncated data file: the index is damaged, not the library
+            f = path / str(files.get(kind))
+            try: return load(f)
+            except Exception as e: raise UnreadableIndex(f"{f}: unreadable ({type(e).__name__}: {e}); {_rebuild_hint(path, meta)}") from e
+        videos = read("videos", VideoEmb.load)
+        thumbs = read("thumbs", lambda p: np.load(p, mmap_mode="r" if mmap else None))
+        for kind, m in (("videos", len(videos)), ("thumbs", len(thumbs))):
+            if m != n: raise UnreadableIndex(f"{path / files[kind]}: {m} rows, but index.json lists {n} videos: a damaged index; {_rebuild_hint(path, meta)}")
+    known = {"format", "root", "model", "failed", "videos", "emb_keys"}
+    return cls(root=Path(root) if root is not None else Path(meta["root"]), paths=[r["path"] for r in rows],
+               videos=videos, thumbs=thumbs, durations=[r.get("duration") for r in rows],
+               stamps=[r["stamp"] for r in rows], failed=meta.get("failed", []), model=meta.get("model", {}),
+               path=path, extra={k: v for k, v in meta.items() if k not in known})
+
+# %% ../nbs/13_search.ipynb #b02f8748
+def _save_npy(path, a):
+    with open(path, "wb") as f: np.save(f, np.ascontiguousarray(a))
+
+@patch
+def commit(self: VideoIndex, path: Path) -> Path:
+    "`save` for a caller holding `index_lock(path)`: the data files under a new tag, then index.json naming them, then the stale files go."
+    path, tag, files = Path(path), secrets.token_hex(4), {}
+    def put(kind, name, write): files[kind] = commit_file(path, name, write).name
+    if self.videos is not None: put("videos", f"videos-{tag}.safetensors", self.videos.save)
+    if self.thumbs is not None: put("thumbs", f"thumbs-{tag}.npy", lambda p: _save_npy(p, self.thumbs))
+    faiss_index = self.extra.pop("_faiss", None)
+    if faiss_index is not None:
+        import faiss
+        put("faiss", f"faiss-{tag}.index", lambda p: faiss.write_index(faiss_index, str(p)))
+    meta = dict(format=INDEX_FORMAT, root=str(self.root), model=self.model, failed=self.failed,
+                videos=[dict(path=p, stamp=s, duration=d) for p, s, d in zip(self.paths, self.stamps, self.durations)],
+                emb_keys=list(self.videos.keys()) if self.videos is not None else [],
+                **{k: v for k, v in self.extra.items() if not k.startswith("_") and k != "files"}, files=files)
+    commit_file(path, "index.json", lambda p: p.write_text(json.dumps(meta, indent=1)))   # the one rename that switches
+    remove_stale(path, keep=files.values())
+    self.path, self.extra["files"] = path, files
+    return path
 
 # %% ../nbs/13_search.ipynb #5a4523f8
+def _listing(path: Path) -> str:
+    "For an error message: 'is a file', or 'holds a.txt, b/, c.mp4 and 4 more'."
+    if not path.is_dir(): return "is a file"
+    names = sorted(p.name + ("/" if p.is_dir() else "") for p in path.iterdir())
+    return "holds " + ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+def check_index_folder(path) -> Path:
+    "`Path(path)` when an index may be written into it: absent, an index folder, or empty (but for an index writer's lock and temporaries); else `OutputExists`."
+    path = Path(path)
+    if not path.exists() or path.is_dir() and (is_index_dir(path) or
+                                               all(p.name == LOCK_NAME or p.name.startswith(TMP_PREFIX) for p in path.iterdir())): return path
+    raise OutputExists(f"{path}: not replaced: it {_listing(path)}, and it is not a {INDEX_WHAT}; "
+                       "choose another output folder (--out) or remove it yourself")
+
 def check_index_out(video_dir, out) -> Path:
     "`Path(out)` when an index of `video_dir` may be written there, else `OutputExists` (one line saying why)."
     out, root = Path(out), Path(video_dir).resolve()
@@ -245,7 +350,119 @@ def check_index_out(video_dir, out) -> Path:
     if out.resolve() in root.parents:
         raise OutputExists(f"{out}: not used as the index folder: it contains the video folder {root}, which the index "
                            "would replace; choose another --out (the default is VIDEO_DIR/.vtr_index)")
-    return check_replaceable(out, is_index_dir, INDEX_WHAT)
+    return check_index_folder(out)
+
+# %% ../nbs/13_search.ipynb #e53878fe
+SHARD_FORMAT = "vtr_nbdev.index_shard/1"
+
+def write_shard(folder, n: int, enc: dict, chunk: Sequence[str], stamps: dict, key: dict) -> Path:
+    "Commit the `encode_files` result `enc` of the files `chunk` as shard `n` of `folder`; `key` (model fingerprint, thumbnail settings) goes in its header."
+    from safetensors.torch import save_file
+    rows = [dict(path=chunk[j], stamp=stamps[chunk[j]], duration=None if math.isnan(d) else round(d, 3))
+            for j, d in zip(enc["ok"], enc["durations"])]
+    failed = [dict(path=p, cause=c, stamp=stamps[p]) for p, c in enc["failed"]]
+    tensors = {f"emb.{k}": v.contiguous() for k, v in enc["videos"].tensors.items()} if enc["videos"] is not None else {}
+    if enc["thumbs"] is not None: tensors["thumbs"] = torch.from_numpy(np.ascontiguousarray(enc["thumbs"]))
+    head = json.dumps(dict(format=SHARD_FORMAT, key=key, rows=rows, failed=failed))
+    return commit_file(folder, f"shard-{n:05d}-{secrets.token_hex(3)}.safetensors",
+                       lambda p: save_file(tensors, str(p), metadata={"vtr_nbdev": head}))
+
+# %% ../nbs/13_search.ipynb #a4982312
+def read_shards(folder, key: dict) -> list[dict]:
+    "The committed shards of `folder` made with `key`: dicts of rows, failed, videos (a `VideoEmb` or None), thumbs; other or damaged files are skipped (re-encoded)."
+    from safetensors.torch import load_file, safe_open
+    out = []
+    for p in sorted(Path(folder).glob("shard-*.safetensors")):
+        try:
+            with safe_open(str(p), "pt") as f: head = json.loads((f.metadata() or {})["vtr_nbdev"])
+            if head.get("format") != SHARD_FORMAT or head.get("key") != key: continue
+            t = load_file(str(p))
+        except Exception: continue
+        emb = {k[4:]: v for k, v in t.items() if k.startswith("emb.")}
+        out.append(dict(rows=head["rows"], failed=head["failed"], videos=VideoEmb(**emb) if emb else None,
+                        thumbs=t["thumbs"].numpy() if "thumbs" in t else None, file=p.name))
+    return out
+
+# %% ../nbs/13_search.ipynb #3cfc30c6
+def check_index_options(batch_size: int = 32, workers: int = 0, shard_size: int = 256, thumb_height: int = 48,
+                        approx_threshold: int = 50_000):
+    "`OptionError` naming the first option of `vtr_index` that it cannot use."
+    for name, v, lo in (("--batch-size", batch_size, 1), ("--workers", workers, 0), ("--shard-size", shard_size, 1),
+                        ("--thumb-height", thumb_height, 1), ("--approx-threshold", approx_threshold, 1)):
+        if v < lo: raise OptionError(f"{name} must be at least {lo}, got {v}")
+
+# %% ../nbs/13_search.ipynb #763b7f49
+def _previous_index(out: Path, info: dict, thumb: dict, log) -> VideoIndex | None:
+    "The index in `out` when it exists, is readable and was built with this model and thumbnail size."
+    if not (out / "index.json").exists(): return None
+    try: old = VideoIndex.load(out)
+    except UnreadableIndex:      # damaged data files (a foreign index.json was refused by `check_index_out`): rebuilt
+        if log: log(f"vtr_index: {out} is a damaged index: re-encoding every file")
+        return None
+    if old.model.get("fingerprint") != info["fingerprint"] or old.extra.get("thumb") != thumb:
+        if log: log(f"vtr_index: {out} was built with another model or thumbnail size: re-encoding every file")
+        return None
+    return old
+
+def _stamps(root: Path, rel: Sequence[str]) -> tuple[dict, list]:
+    "Stamps of the files `rel` that can be stat'ed, and (path, cause) of those that cannot (a broken symbolic link)."
+    stamps, bad = {}, []
+    for r in rel:
+        try: stamps[r] = _stamp(root / r)
+        except OSError as e: bad.append((r, "a broken symbolic link" if (root / r).is_symlink() else f"cannot stat it ({e.strerror})"))
+    return stamps, bad
+
+# %% ../nbs/13_search.ipynb #48c76d36
+def _as_part(index: VideoIndex) -> dict:
+    "An index as a part for `_pick_rows`, like a shard."
+    return dict(rows=[dict(path=p, stamp=s, duration=d) for p, s, d in zip(index.paths, index.stamps, index.durations)],
+                failed=index.failed, videos=index.videos, thumbs=index.thumbs)
+
+def _pick_rows(parts: list[dict], stamps: dict, retry_failed: bool) -> tuple[dict, dict]:
+    "{path: (part, row)} for every current file a part holds with its current stamp (later parts win), and the unreadable files kept as they are."
+    src = {r["path"]: (i, j) for i, p in enumerate(parts) for j, r in enumerate(p["rows"]) if stamps.get(r["path"]) == list(r["stamp"])}
+    kept = {} if retry_failed else {f["path"]: f for p in parts for f in p["failed"]
+                                    if f["path"] not in src and f.get("stamp") is not None and stamps.get(f["path"]) == list(f["stamp"])}
+    return src, kept
+
+# %% ../nbs/13_search.ipynb #4e66e4e2
+def _merge(parts: list[dict], src: dict, paths: list[str]):
+    "The (videos, thumbs, durations) of `paths`, in that order, gathered from the parts `src` points into."
+    if not paths: return None, None, []
+    used = sorted({src[p][0] for p in paths}); start, n = {}, 0
+    for i in used: start[i] = n; n += len(parts[i]["rows"])
+    order = torch.tensor([start[src[p][0]] + src[p][1] for p in paths])
+    videos = VideoEmb.cat([parts[i]["videos"] for i in used])[order]
+    thumbs = np.concatenate([np.asarray(parts[i]["thumbs"]) for i in used])[order.numpy()]
+    return videos, thumbs, [parts[src[p][0]]["rows"][src[p][1]]["duration"] for p in paths]
+
+# %% ../nbs/13_search.ipynb #f9d06b02
+def _encode_shards(model, root, out, todo, stamps, key, n_first: int, shard_size: int, n_resumed: int, n_total: int,
+                   batch_size, num_workers, thumb_frames, thumb_height, show_progress, log) -> list[dict]:
+    "Encode `todo` in chunks of `shard_size`, committing each as a shard as soon as it is done; the shards as parts."
+    chunks = [todo[s:s + shard_size] for s in range(0, len(todo), shard_size)]
+    parts, done = [], n_total - len(todo)
+    for i, chunk in enumerate(progress_bar(chunks, leave=False) if show_progress and len(chunks) > 1 else chunks):
+        if log and (len(chunks) > 1 or n_resumed): log(f"vtr_index: shard {i + 1}/{len(chunks)}: encoding {len(chunk)} clips ({done}/{n_total} done)")
+        enc = encode_files(model, root, chunk, batch_size, num_workers, thumb_frames, thumb_height, show_progress and len(chunks) == 1)
+        write_shard(out, n_first + i, enc, chunk, stamps, key)
+        parts.append(dict(rows=[dict(path=chunk[j], stamp=stamps[chunk[j]], duration=None if math.isnan(d) else round(d, 3))
+                                for j, d in zip(enc["ok"], enc["durations"])], videos=enc["videos"], thumbs=enc["thumbs"],
+                          failed=[dict(path=p, cause=c, stamp=stamps[p]) for p, c in enc["failed"]]))
+        done += len(chunk)
+    return parts
+
+# %% ../nbs/13_search.ipynb #a690cfc7
+_ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_BIDI = set("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+def printable(s: str) -> str:
+    "`s` with control characters, line separators, bidi overrides and lone surrogates escaped: a file name that cannot split or spoof a printed row."
+    def esc(c):
+        if c in _ESCAPES: return _ESCAPES[c]
+        if c in _BIDI or unicodedata.category(c) in ("Cc", "Zl", "Zp", "Cs"): return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+        return c
+    return "".join(map(esc, str(s)))
 
 # %% ../nbs/13_search.ipynb #0ceea4f9
 def build_index(video_dir, # the folder of videos
@@ -257,63 +474,59 @@ def build_index(video_dir, # the folder of videos
                 approx_threshold: int = 50_000, # from this many videos on, also build and save an HNSW index
                 checkpoint=None, # recorded in the index when `model` is a `Retriever` (the path `vtr_search` loads)
                 device=None, show_progress: bool = True, log=print,
-               ) -> tuple[VideoIndex, dict]: # the saved index, and counts: encoded, reused, removed, failed (path, cause)
-    "Index (or update the index of) the videos under `video_dir` with `model`'s `encode_video`."
+                shard_size: int = 256, # clips per shard committed as encoding goes: the most a kill loses
+               ) -> tuple[VideoIndex, dict]: # the saved index, and counts: encoded, reused, resumed, removed, failed (path, cause)
+    "Index (or update the index of) the videos under `video_dir` with `model`'s `encode_video`; resumes an interrupted run."
     t0 = time.time()
     root = check_video_dir(video_dir).resolve()                                           # one line naming a wrong folder
     out = check_index_out(root, Path(out) if out is not None else root / ".vtr_index")    # before any model or video work
+    check_index_options(batch_size, num_workers, shard_size, thumb_height, approx_threshold)
     if not isinstance(model, Retriever):
         checkpoint = model; model = load_retriever(model, device=default_device(device))
     info = dict(checkpoint=str(Path(checkpoint).resolve()) if checkpoint else None, method=model.cfg.method,
                 fingerprint=model_fingerprint(model), n_frames=model.cfg.n_frames, image_size=model.image_size,
                 sampler="uniform")
-    thumb = dict(frames=thumb_frames, height=thumb_height)
-    old = None
-    if (out / "index.json").exists():
-        try: old = VideoIndex.load(out)
-        except UnreadableIndex:      # damaged data files (a foreign index.json was refused by `check_index_out`): rebuilt
-            if log: log(f"vtr_index: {out} is a damaged index: re-encoding every file")
-    if old is not None and (old.model.get("fingerprint") != info["fingerprint"] or old.extra.get("thumb") != thumb):
-        if log: log(f"vtr_index: {out} was built with another model or thumbnail size: re-encoding every file")
-        old = None
-    rel = find_videos(root, exclude=[out])
-    stamps = {r: _stamp(root / r) for r in rel}
-    old_rows = {p: i for i, p in enumerate(old.paths)} if old else {}
-    reuse = {r: old_rows[r] for r in rel if r in old_rows and list(old.stamps[old_rows[r]]) == stamps[r]}
-    old_failed = {f["path"]: f for f in old.failed} if old else {}
-    keep_failed = [] if retry_failed else [old_failed[r] for r in rel if r in old_failed and old_failed[r]["stamp"] == stamps[r]]
-    skip = set(reuse) | {f["path"] for f in keep_failed}
-    todo = [r for r in rel if r not in skip]
-    enc = encode_files(model, root, todo, batch_size, num_workers, thumb_frames, thumb_height, show_progress)
-    new_rows = {todo[j]: k for k, j in enumerate(enc["ok"])}
-    paths = [r for r in rel if r in reuse or r in new_rows]
-    n_old = len(old) if old else 0
-    videos = thumbs = None
-    if paths:
-        parts = [x for x in ((old.videos if reuse else None), enc["videos"]) if x is not None]
-        tparts = [x for x in ((old.thumbs if reuse else None), enc["thumbs"]) if x is not None]
-        order = [reuse[r] if r in reuse else (n_old if reuse else 0) + new_rows[r] for r in paths]
-        videos = VideoEmb.cat(parts)[torch.tensor(order)] if len(parts) > 1 else parts[0][torch.tensor(order)]
-        thumbs = np.concatenate([np.asarray(t) for t in tparts])[order] if len(tparts) > 1 else np.asarray(tparts[0])[order]
-    durs = {r: old.durations[reuse[r]] for r in reuse}
-    durs.update({todo[j]: (None if math.isnan(d) else round(d, 3)) for j, d in zip(enc["ok"], enc["durations"])})
-    failed = sorted(keep_failed + [dict(path=p, cause=c, stamp=stamps[p]) for p, c in enc["failed"]], key=lambda f: f["path"])
-    index = VideoIndex(root=root, paths=paths, videos=videos, thumbs=thumbs, durations=[durs[p] for p in paths],
-                       stamps=[stamps[p] for p in paths], failed=failed, model=info,
-                       extra=dict(thumb=thumb, updated=time.strftime("%Y-%m-%dT%H:%M:%S"), faiss=None))
-    if len(paths) >= approx_threshold:   # an approximate index takes minutes to build at this size: build it once here
-        t1 = time.time()
-        index.extra["_faiss"] = build_faiss_index(pooled_video_vector(videos).numpy(), "hnsw", show_progress=show_progress)
-        index.extra["faiss"] = dict(kind="hnsw", n=len(paths), build_seconds=round(time.time() - t1, 1))
-    index.save(out)
-    stats = dict(n_videos=len(paths), encoded=len(enc["ok"]), reused=len(reuse),
-                 removed=sum(1 for p in old_rows if p not in stamps), changed=sum(1 for p in old_rows if p in stamps and p not in reuse),
-                 failed=[(f["path"], f["cause"]) for f in failed], new_failed=len(enc["failed"]),
+    thumb = dict(frames=thumb_frames, height=thumb_height); key = dict(fingerprint=info["fingerprint"], thumb=thumb)
+    out.mkdir(parents=True, exist_ok=True)
+    with index_lock(out):
+        remove_stale(out, patterns=[TMP_PREFIX + "*"])             # left by a killed writer: no writer is running now
+        old = _previous_index(out, info, thumb, log)
+        if old is None: commit_file(out, PARTIAL_NAME, lambda p: p.write_text(json.dumps(dict(format=PARTIAL_FORMAT, root=str(root), model=info))))
+        shards = read_shards(out, key)
+        rel = find_videos(root, exclude=[out])
+        stamps, unstat = _stamps(root, rel)
+        parts = ([_as_part(old)] if old else []) + shards
+        src, kept = _pick_rows(parts, stamps, retry_failed)
+        n_resumed = sum(1 for p, (i, _) in src.items() if i >= bool(old)) + sum(1 for s in shards for f in s["failed"] if f["path"] in kept)
+        if log and n_resumed: log(f"vtr_index: resuming an interrupted run: {n_resumed} clips from {len(shards)} committed shards")
+        todo = [r for r in rel if r in stamps and r not in src and r not in kept]
+        new = _encode_shards(model, root, out, todo, stamps, key, len(shards), shard_size, n_resumed, len(stamps),
+                             batch_size, num_workers, thumb_frames, thumb_height, show_progress, log)
+        src.update({r["path"]: (len(parts) + i, j) for i, p in enumerate(new) for j, r in enumerate(p["rows"])})
+        parts += new
+        paths = [r for r in rel if r in src]
+        videos, thumbs, durations = _merge(parts, src, paths)
+        new_failed = [f for p in new for f in p["failed"]] + [dict(path=p, cause=c, stamp=None) for p, c in unstat]
+        failed = sorted(list(kept.values()) + new_failed, key=lambda f: f["path"])
+        index = VideoIndex(root=root, paths=paths, videos=videos, thumbs=thumbs, durations=durations,
+                           stamps=[stamps[p] for p in paths], failed=failed, model=info,
+                           extra=dict(thumb=thumb, updated=time.strftime("%Y-%m-%dT%H:%M:%S"), faiss=None))
+        if len(paths) >= approx_threshold:   # an approximate index takes minutes to build at this size: build it once here
+            t1 = time.time()
+            index.extra["_faiss"] = build_faiss_index(pooled_video_vector(videos).numpy(), "hnsw", show_progress=show_progress)
+            index.extra["faiss"] = dict(kind="hnsw", n=len(paths), build_seconds=round(time.time() - t1, 1))
+        index.commit(out)
+    old_rows = {p: s for p, s in zip(old.paths, old.stamps)} if old else {}
+    stats = dict(n_videos=len(paths), encoded=sum(len(p["rows"]) for p in new), reused=sum(1 for p in paths if src[p][0] == 0 and old),
+                 resumed=n_resumed, shards=len(new), removed=sum(1 for p in old_rows if p not in stamps),
+                 changed=sum(1 for p, s in old_rows.items() if p in stamps and stamps[p] != list(s)),
+                 failed=[(f["path"], f["cause"]) for f in failed], new_failed=len(new_failed),
                  seconds=round(time.time() - t0, 1), index=str(out))
     if log:
-        log(f"vtr_index: {len(paths)} videos in {out} ({stats['encoded']} encoded, {stats['reused']} unchanged, "
-            f"{stats['removed']} removed, {len(failed)} unreadable) in {stats['seconds']:.1f}s")
-        for p, c in stats["failed"]: log(f"  unreadable: {p}: {c}")
+        log(f"vtr_index: {len(paths)} videos in {printable(str(out))} ({stats['encoded']} encoded, {stats['reused']} unchanged, "
+            + (f"{n_resumed} from an interrupted run, " if n_resumed else "")
+            + f"{stats['removed']} removed, {len(failed)} unreadable) in {stats['seconds']:.1f}s")
+        for p, c in stats["failed"]: log(f"  unreadable: {printable(p)}: {printable(c)}")
     return index, stats
 
 # %% ../nbs/13_search.ipynb #a5bf47cb
@@ -409,14 +622,16 @@ class ModelMismatch(UserError, ValueError):
     "An index searched with a model other than the one that built it (a `UserError`, and a `ValueError`)."
 
 class SearchError(OptionError):
-    "A search that cannot run as asked: unknown mode, k < 1, an index without its checkpoint (a `UserError`, and a `ValueError`)."
+    "A search that cannot run as asked: unknown mode, k < 1, an empty query, an index without its checkpoint (a `UserError`, and a `ValueError`)."
 
 SEARCH_MODES = ("auto", "faiss", "exact", "two_stage")
 
-def check_search(k: int = 10, mode: str = "auto"):
-    "`SearchError` unless `k` >= 1 and `mode` is one of `SEARCH_MODES` (`vtr_search` checks its options before loading anything)."
+def check_search(k: int = 10, mode: str = "auto", query: str | None = None):
+    "`SearchError` unless `k` >= 1, `mode` is one of `SEARCH_MODES` and `query` (when given) holds more than white space."
     if mode not in SEARCH_MODES: raise SearchError(f"unknown search mode {mode!r}; use {', '.join(SEARCH_MODES)} (--mode)")
     if k < 1: raise SearchError(f"k must be at least 1, got {k} (the number of results, -k)")
+    if query is not None and not str(query).strip():
+        raise SearchError(f"the query {query!r} is empty; give the text to search for, e.g. vtr_search INDEX \"a dog runs on a beach\"")
 
 PROBE_TEXTS = ("a person is talking to the camera", "a red circle moves to the left", "a dog runs on a beach at sunset")
 
@@ -461,7 +676,7 @@ class Searcher:
     def faiss_index(self):
         "The first-stage FAISS index (the one saved with the index when there is one, else built now)."
         if self._faiss is None:
-            saved = self.index.path / "faiss.index" if self.index.path else None
+            saved = self.index.path / (self.index.extra.get("files") or {}).get("faiss", "faiss.index") if self.index.path else None
             info = self.index.extra.get("faiss") or {}
             if saved is not None and saved.exists() and info.get("n") == len(self.index):
                 import faiss
@@ -489,34 +704,57 @@ class Searcher:
 # %% ../nbs/13_search.ipynb #8e867105
 @patch
 @torch.no_grad()
-def search(self: Searcher, queries, k: int = 10, mode: str = "auto", n_candidates: int | None = None):
+def rank(self: Searcher, texts: TextEmb, k: int, plan: str, n_candidates: int | None = None) -> list[tuple]:
+    "(scores, rows) of the top `k` (≤ N) videos for each encoded query of `texts`, best first, by `plan`."
+    N, out = len(self.index), []
+    if plan == "exact":
+        sims = similarity(self.model, texts, self.index.videos, budget_bytes=self.budget_bytes)       # (T,N)
+        scores, rows = torch.sort(sims, dim=1, descending=True, stable=True)
+        return [(scores[t, :k], rows[t, :k]) for t in range(len(texts))]
+    n_c = k if plan == "faiss" else min(N, max(k, n_candidates or self.n_candidates))
+    _, ids = faiss_search(self.faiss_index, pooled_text_vector(texts).numpy(), n_c, threads=1 if len(texts) == 1 else None)
+    for t in range(len(texts)):
+        cand = torch.from_numpy(np.sort(ids[t][ids[t] >= 0])).long()             # row order: ties go to the lower row
+        s = similarity(self.model, texts[t:t + 1], self.index.videos[cand], budget_bytes=self.budget_bytes)[0]
+        sc, o = torch.sort(s, descending=True, stable=True)
+        out.append((sc[:k], cand[o][:k]))
+    return out
+
+# %% ../nbs/13_search.ipynb #9026c9f0
+@patch
+@torch.no_grad()
+def search(self: Searcher, queries, k: int = 10, mode: str = "auto", n_candidates: int | None = None,
+           skip_missing: bool = True): # drop hits whose file is gone (listed in `self.skipped`) and fill their places
     "Rank the index for `queries` (a text or a list): list of `SearchHit`, best first (a list of lists for a list)."
     single = isinstance(queries, str)
     qs = [queries] if single else list(queries)
     check_search(k, mode)
-    N = len(self.index)
+    for q in qs: check_search(query=q)
+    N, self.skipped = len(self.index), []
     if N == 0 or not qs: return [] if single else [[] for _ in qs]
     k, plan = min(k, N), self.plan(mode)
     texts = self.encode_queries(qs)
-    out = []
-    if plan == "exact":
-        sims = similarity(self.model, texts, self.index.videos, budget_bytes=self.budget_bytes)       # (T,N)
-        scores, rows = torch.sort(sims, dim=1, descending=True, stable=True)
-        out = [(scores[t, :k], rows[t, :k]) for t in range(len(qs))]
-    else:
-        n_c = k if plan == "faiss" else min(N, max(k, n_candidates or self.n_candidates))
-        _, ids = faiss_search(self.faiss_index, pooled_text_vector(texts).numpy(), n_c, threads=1 if len(qs) == 1 else None)
-        for t in range(len(qs)):
-            cand = torch.from_numpy(np.sort(ids[t][ids[t] >= 0])).long()             # row order: ties go to the lower row
-            s = similarity(self.model, texts[t:t + 1], self.index.videos[cand], budget_bytes=self.budget_bytes)[0]
-            sc, o = torch.sort(s, descending=True, stable=True)
-            out.append((sc[:k], cand[o][:k]))
-    res = [[SearchHit(rank=i + 1, score=float(s), path=str(self.index.video_path(int(r))), rel_path=self.index.paths[int(r)],
-                      duration=self.index.durations[int(r)], row=int(r)) for i, (s, r) in enumerate(zip(sc, rows))]
-           for sc, rows in out]
+    res = []
+    for t, (sc, rows) in enumerate(self.rank(texts, k, plan, n_candidates)):
+        while True:
+            keep = [(s, r) for s, r in zip(sc.tolist(), rows.tolist()) if not skip_missing or self.index.video_path(r).exists()]
+            if len(keep) >= k or len(rows) >= N: break
+            sc, rows = self.rank(texts[t:t + 1], min(N, 2 * len(rows)), plan, n_candidates)[0]     # rank further down
+        gone = set(rows.tolist()) - {r for _, r in keep}
+        self.skipped += [self.index.paths[r] for r in sorted(gone) if self.index.paths[r] not in self.skipped]
+        res.append([SearchHit(rank=i + 1, score=float(s), path=str(self.index.video_path(r)), rel_path=self.index.paths[r],
+                              duration=self.index.durations[r], row=r) for i, (s, r) in enumerate(keep[:k])])
     return res[0] if single else res
 
 # %% ../nbs/13_search.ipynb #cf3ba9e2
+def _recorded_checkpoint(out: Path) -> str:
+    "The checkpoint the index in `out` (or its unfinished first build) was made with, for `vtr_index` without `--checkpoint`."
+    if (out / "index.json").exists(): ck = (read_index_meta(out).get("model") or {}).get("checkpoint")
+    elif json_format(out, PARTIAL_NAME) == PARTIAL_FORMAT: ck = (json.loads((out / PARTIAL_NAME).read_text()).get("model") or {}).get("checkpoint")
+    else: raise UserError(f"--checkpoint is needed to create the index {out}")
+    if not ck: raise UserError(f"{out} does not record its checkpoint; pass --checkpoint")
+    return ck
+
 @call_parse
 def vtr_index(
     video_dir: str,                   # folder of videos, searched recursively (.mp4 .mkv .webm .avi .mov)
@@ -527,25 +765,31 @@ def vtr_index(
     retry_failed: store_true = False, # try again the unchanged files that were unreadable last time
     thumb_height: int = 48,           # pixel height of the thumbnail strips
     approx_threshold: int = 50_000,   # from this many videos on, also build an HNSW index
+    shard_size: int = 256,            # clips per shard committed as encoding goes: a kill loses at most one shard
     device: str = None,               # cpu / cuda (default: cuda if available)
 ):
-    "Index the videos of a folder for text search (only new or changed files are encoded when the index exists)."
+    "Index the videos of a folder for text search (only new or changed files are encoded when the index exists; an interrupted run resumes)."
+    check_index_options(batch_size, workers, shard_size, thumb_height, approx_threshold)   # before anything is loaded
     check_video_dir(video_dir)                          # a wrong folder or --out costs nothing and deletes nothing
     out = Path(out) if out else Path(video_dir) / ".vtr_index"
     check_index_out(video_dir, out)                     # (`NoSuchFolder`, `NotAFolder`, `OutputExists`)
-    if checkpoint is None:
-        if not (out / "index.json").exists(): raise UserError(f"--checkpoint is needed to create the index {out}")
-        checkpoint = VideoIndex.load(out).model.get("checkpoint")
-        if not checkpoint: raise UserError(f"{out} does not record its checkpoint; pass --checkpoint")
+    if checkpoint is None: checkpoint = _recorded_checkpoint(out)
     build_index(video_dir, checkpoint, out, batch_size=batch_size, num_workers=workers, retry_failed=retry_failed,
-                thumb_height=thumb_height, approx_threshold=approx_threshold, device=device)
+                thumb_height=thumb_height, approx_threshold=approx_threshold, device=device, shard_size=shard_size,
+                log=functools.partial(print, flush=True))       # each line out at once: progress survives a kill
 
 # %% ../nbs/13_search.ipynb #bae2726b
 def format_hits(hits: list[SearchHit]) -> str:
-    "The table `vtr_search` prints."
+    "The table `vtr_search` prints (paths through `printable`: one row per hit, whatever the file names hold)."
     lines = [f"{'rank':>4}  {'score':>9}  {'sec':>6}  path"]
-    lines += [f"{h.rank:>4}  {h.score:>9.4f}  {'' if h.duration is None else f'{h.duration:.1f}':>6}  {h.path}" for h in hits]
+    lines += [f"{h.rank:>4}  {h.score:>9.4f}  {'' if h.duration is None else f'{h.duration:.1f}':>6}  {printable(h.path)}" for h in hits]
     return "\n".join(lines)
+
+def _gone_note(skipped: list[str]) -> str:
+    "The note `vtr_search` prints on stderr about hits whose file is gone."
+    names = ", ".join(printable(p) for p in skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
+    return (f"vtr_search: left out {len(skipped)} indexed file{'s' * (len(skipped) > 1)} that no longer exist{'s' * (len(skipped) == 1)} "
+            f"({names}); run vtr_index on the video folder to update the index")
 
 @call_parse
 def vtr_search(
@@ -559,7 +803,7 @@ def vtr_search(
     device: str = None,               # cpu / cuda (default: cuda if available)
 ):
     "Search an index of videos with a text query: prints the top-k paths with the head's scores."
-    check_search(k, mode)                               # wrong options: one line, before the index or the model is loaded
+    check_search(k, mode, query)                        # wrong options: one line, before the index or the model is loaded
     s = Searcher.from_path(index, checkpoint, device=device, n_candidates=n_candidates)
     hits = s.search(query, k=k, mode=mode)
     if json:
@@ -568,6 +812,7 @@ def vtr_search(
     else:
         print(f"vtr_search: {s.describe(mode)}")
         print(format_hits(hits))
+    if s.skipped: print(_gone_note(s.skipped), file=sys.stderr)
 
 # %% ../nbs/13_search.ipynb #ce536b2c
 def vtr_index_main(argv: list[str] | None = None): run_cli(vtr_index, argv)
@@ -620,8 +865,8 @@ class SearchWidget:
         for i, h in enumerate(self.hits):
             img = W.Image(value=png_bytes(self.searcher.index.thumbs[h.row]), format="png", width=self.thumb_width)
             dur = "" if h.duration is None else f" · {h.duration:.1f}s"
-            label = W.HTML(f"<b>{h.rank}.</b> {h.score:.3f}{dur}<br><code>{h.rel_path}</code>")
-            play = W.Button(description="▶", layout=W.Layout(width="40px"), tooltip=f"play {h.rel_path}")
+            label = W.HTML(f"<b>{h.rank}.</b> {h.score:.3f}{dur}<br><code>{html.escape(printable(h.rel_path))}</code>")
+            play = W.Button(description="▶", layout=W.Layout(width="40px"), tooltip=f"play {printable(h.rel_path)}")
             play.on_click(lambda _, i=i: self.select(i))
             rows.append(W.HBox([img, play, label]))
         self.results.children = tuple(rows)
@@ -634,12 +879,12 @@ class SearchWidget:
         "Play hit `i` in the player."
         h = self.hits[i]; self.selected = i
         p = Path(h.path)
-        if not p.exists(): self.caption.value = f"<small>missing: {p}</small>"; return
+        if not p.exists(): self.caption.value = f"<small>missing: {html.escape(printable(str(p)))}</small>"; return
         if p.stat().st_size > self.max_play_bytes:
-            self.player.value = b""; self.caption.value = f"<small>too large to play inline: <code>{p}</code></small>"; return
+            self.player.value = b""; self.caption.value = f"<small>too large to play inline: <code>{html.escape(printable(str(p)))}</code></small>"; return
         self.player.format = _VIDEO_FORMATS.get(p.suffix.lower(), "mp4")
         self.player.value = p.read_bytes()
-        self.caption.value = f"<small>{h.rank}. <code>{h.rel_path}</code> ({h.score:.3f})</small>"
+        self.caption.value = f"<small>{h.rank}. <code>{html.escape(printable(h.rel_path))}</code> ({h.score:.3f})</small>"
 
 def search_widget(index_path, checkpoint=None, k: int = 5, device=None, **kw) -> SearchWidget:
     "One line in a notebook: `search_widget('my_index')` shows a search box over the index (model from the index)."
