@@ -210,13 +210,11 @@ def clear_run(out: Path):
 
 # %% ../nbs/14_cli.ipynb #b48204c5
 def write_run(out: Path, options: dict, status: str, **extra) -> Path:
-    "Write `out/run.json` atomically: the options that decide the result, the status ('running' / 'finished') and `extra`."
+    "Write `out/run.json` crash-safely (`commit_file`): the options that decide the result, the status ('running' / 'finished') and `extra`."
     import vtr_nbdev
     meta = {"format": RUN_FORMAT, "status": status, "options": options, "vtr_nbdev": vtr_nbdev.__version__,
             "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"), **extra}
-    tmp = Path(out) / "run.json.tmp"
-    tmp.write_text(json.dumps(meta, indent=1, default=str)); os.replace(tmp, Path(out) / "run.json")
-    return Path(out) / "run.json"
+    return commit_file(out, "run.json", lambda tmp: tmp.write_text(json.dumps(meta, indent=1, default=str)))
 
 # %% ../nbs/14_cli.ipynb #9746c1aa
 RESULT_OPTIONS = ("method", "dataset", "data_path", "backbone", "pretrained", "vision", "frames", "words", "freeze_backbone",

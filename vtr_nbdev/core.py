@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #326b1350
 from __future__ import annotations
-import json, math, os, random, dataclasses
+import glob, json, math, os, random, re, secrets, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Iterable
@@ -14,10 +14,11 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['HEADS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device', 'autocast_dtype',
-           'EmbBundle', 'VideoEmb', 'TextEmb', 'ScoreOut', 'HeadConfig', 'RetrievalHead', 'register_head', 'build_head',
-           'core_info', 'cache_root', 'hash_tensors', 'progress', 'dashes_to_underscores', 'UserError', 'OptionError',
-           'run_cli', 'run_captured', 'print_core_info', 'vtr_core_info']
+__all__ = ['TMP_PREFIX', 'HEADS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device',
+           'autocast_dtype', 'file_mode', 'fsync_path', 'commit_file', 'EmbBundle', 'VideoEmb', 'TextEmb', 'ScoreOut',
+           'HeadConfig', 'RetrievalHead', 'register_head', 'build_head', 'core_info', 'cache_root', 'hash_tensors',
+           'progress', 'dashes_to_underscores', 'UserError', 'OptionError', 'run_cli', 'run_captured',
+           'print_core_info', 'vtr_core_info']
 
 # %% ../nbs/00_core.ipynb #24e13f04
 def _expand_mask(mask: torch.Tensor, x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -83,6 +84,33 @@ def autocast_dtype(device: str | torch.device | None = None) -> torch.dtype | No
     if device.type != "cuda": return None
     return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
 
+# %% ../nbs/00_core.ipynb #e5610f78
+TMP_PREFIX = ".vtr_tmp-"            # every temporary file of a `commit_file` writer (then the pid, a random tag, the name)
+
+def file_mode(folder: bool = False) -> int:
+    "The mode `open()` gives a new file (`mkdir()` a new folder) under the current umask: 0o666 (0o777) & ~umask."
+    m = os.umask(0o022); os.umask(m); return (0o777 if folder else 0o666) & ~m
+
+def fsync_path(path):
+    "Make a file's data, or the renames done in a folder, durable (skipped where a folder cannot be opened, as on Windows)."
+    try: fd = os.open(path, os.O_RDONLY)
+    except OSError: return
+    try: os.fsync(fd)
+    finally: os.close(fd)
+
+# %% ../nbs/00_core.ipynb #d1430125
+def commit_file(folder, name: str, write) -> Path:
+    "`folder/name` written crash-safely: `write(tmp)` fills a temporary `Path`, which gets `file_mode()`, is fsync'd and renamed over `name`; then `folder` is fsync'd."
+    folder = Path(folder); tmp = folder / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{name}"
+    try:
+        write(tmp); os.chmod(tmp, file_mode()); fsync_path(tmp)
+        os.replace(tmp, folder / name)
+    except BaseException:                   # (`write` may have made its own temporary next to `tmp`)
+        for p in folder.glob(glob.escape(tmp.name) + "*"): p.unlink(missing_ok=True)
+        raise
+    fsync_path(folder)
+    return folder / name
+
 # %% ../nbs/00_core.ipynb #a9920ac4
 class EmbBundle:
     "Named tensors sharing the leading batch axis. Subclassed as `VideoEmb` and `TextEmb`."
@@ -123,12 +151,10 @@ class EmbBundle:
         return cls(**{k: torch.cat([e.tensors[k] for e in embs]) for k in embs[0].keys()})
 
     def save(self, path):
-        "Save to a safetensors file (written to a temporary name, then renamed)."
+        "Save to a safetensors file, crash-safely (`commit_file`)."
         from safetensors.torch import save_file
-        path = Path(path); tmp = path.with_name(path.name + ".tmp")
-        save_file({k: v.detach().contiguous().cpu() for k, v in self.tensors.items()}, str(tmp),
-                  metadata={"kind": type(self).__name__})
-        os.replace(tmp, path)
+        path = Path(path); tensors = {k: v.detach().contiguous().cpu() for k, v in self.tensors.items()}
+        return commit_file(path.parent, path.name, lambda tmp: save_file(tensors, str(tmp), metadata={"kind": type(self).__name__}))
 
     @classmethod
     def load(cls, path, device="cpu"):
@@ -272,12 +298,14 @@ class OptionError(UserError, ValueError):
 
 # %% ../nbs/00_core.ipynb #bd8cefa6
 _REPORT = "https://github.com/vtr-nbdev/vtr_nbdev/issues"
+_CALLBACK_WRAP = re.compile(r"^Exception occured in `[^`]*` when calling event `[^`]*`:\s*")   # how fastai rewrites a callback's error
 
 def _one_line(cmd: str, msg) -> str:
-    "`cmd: msg` on one line, not prefixed twice; a message carrying a traceback (how PyTorch re-raises a DataLoader worker's error) is cut to its last line, the original error."
+    """`cmd: msg` on one line, not prefixed twice; a message carrying a traceback (how PyTorch re-raises a DataLoader worker's error)
+    is cut to its last line, the original error; fastai's "Exception occured in `Callback` ..." prefix is dropped."""
     lines = [l.strip() for l in str(msg).splitlines() if l.strip()]
     if any("Traceback (most recent call last):" in l for l in lines): lines = lines[-1:]
-    msg = " ".join(lines)
+    msg = _CALLBACK_WRAP.sub("", " ".join(lines))
     return msg if msg.startswith(f"{cmd}: ") else f"{cmd}: {msg}"
 
 # %% ../nbs/00_core.ipynb #eab1735b

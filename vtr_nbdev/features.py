@@ -4,13 +4,13 @@
 
 # %% ../nbs/11a_features.ipynb #55fefd40
 from __future__ import annotations
-import hashlib, json, os, tempfile
+import hashlib, json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import torch
 
-from .core import cache_root, hash_tensors, progress
+from .core import cache_root, commit_file, hash_tensors, progress
 from .video import VideoReadError, probe_video, read_frames, sample_frame_indices
 
 # %% auto #0
@@ -116,12 +116,8 @@ def save_frame_features(store: FrameFeatures, folder) -> Path:
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     meta = dict(format=FEATURE_CACHE_FORMAT, key=store.key, offsets=store.offsets, fps=store.fps,
                 paths=store.paths, failed=store.failed)
-    for name, write in (("features.safetensors", lambda f: save_file({"feats": store.feats.contiguous()}, f)),
-                        ("index.json", lambda f: Path(f).write_text(json.dumps(meta)))):
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", dir=folder); os.close(fd)
-        try: write(tmp); os.replace(tmp, folder / name)
-        finally:
-            if os.path.exists(tmp): os.unlink(tmp)
+    commit_file(folder, "features.safetensors", lambda f: save_file({"feats": store.feats.contiguous()}, str(f)))
+    commit_file(folder, "index.json", lambda f: f.write_text(json.dumps(meta)))       # last: the store is complete
     return folder
 
 def load_frame_features(folder) -> FrameFeatures:

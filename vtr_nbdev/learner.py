@@ -309,11 +309,6 @@ def _sha256(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""): h.update(block)
     return h.hexdigest()
 
-def _fsync(path: Path):
-    fd = os.open(path, os.O_RDONLY)
-    try: os.fsync(fd)
-    finally: os.close(fd)
-
 def _plain(x):
     "NumPy scalars to Python numbers, recursively, so that the state loads with `weights_only=True`."
     if isinstance(x, np.generic): return x.item()
@@ -362,19 +357,17 @@ def save_training_state(learn: Learner, # the Learner (during or after fit)
             save_retriever(unwrap(learn.model), staging, extra={"epoch": int(epoch)})
             torch.save(state, staging / "training_state.pt")
             files = sorted(p.name for p in staging.iterdir())
-            for name in files: _fsync(staging / name)
+            for name in files: fsync_path(staging / name)
             manifest = {"format": CHECKPOINT_FORMAT, "epoch": int(epoch), "n_epoch": state["n_epoch"],
                         "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"),
                         "files": {n: {"bytes": (staging / n).stat().st_size, "sha256": _sha256(staging / n)} for n in files}}
-            tmp = staging / "manifest.json.tmp"
-            tmp.write_text(json.dumps(manifest, indent=1)); _fsync(tmp)
-            os.replace(tmp, staging / "manifest.json"); _fsync(staging)
+            commit_file(staging, "manifest.json", lambda tmp: tmp.write_text(json.dumps(manifest, indent=1)))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True); raise
         last, prev, trash = dir / "last", dir / "prev", dir / f".trash-{os.getpid()}"
         if prev.exists() and last.exists(): os.replace(prev, trash)
         if last.exists(): os.replace(last, prev)
-        os.replace(staging, last); _fsync(dir)
+        os.replace(staging, last); fsync_path(dir)
         shutil.rmtree(trash, ignore_errors=True)
     if world > 1: dist.barrier()
     return dir / "last"

@@ -4,13 +4,15 @@
 
 # %% ../nbs/10_metrics.ipynb #0262fcca
 from __future__ import annotations
-import inspect, json, math, os
+import inspect, json, math
 from pathlib import Path
 from typing import Callable
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+
+from .core import commit_file
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'INVGC_GRID', 'POSTPROCESSORS', 'retrieval_ranks', 'v2t_ranks', 'metrics_from_ranks', 't2v_metrics',
@@ -249,17 +251,11 @@ def _jsonable(o):
 def write_results(res: dict, # a `results_dict` (or any JSON-able dict of them)
                   path, # the JSON file
                  ) -> Path:
-    "Write results as JSON atomically: a temporary file in the same folder, then renamed over `path`."
+    "Write results as JSON crash-safely (`commit_file`: a temporary file in the same folder, fsync'd, renamed over `path`)."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(res, indent=1, default=_jsonable) + "\n"
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-    return path
+    return commit_file(path.parent, path.name, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 def read_results(path) -> dict:
     "Read a results JSON written by `write_results`."

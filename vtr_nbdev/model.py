@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_model.ipynb #d5bb0c32
 from __future__ import annotations
-import json, math, os, shutil, tempfile, time
+import glob, json, math, os, shutil, tempfile, time
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 
@@ -20,7 +20,8 @@ import vtr_nbdev.temporal  # registers the CLIP4Clip heads
 # %% auto #0
 __all__ = ['RETRIEVER_FORMAT', 'RETRIEVER_WHAT', 'list_methods', 'RetrieverConfig', 'Retriever', 'encode_loader', 'chunk_sizes',
            'similarity', 'build_retriever', 'OutputExists', 'json_format', 'is_retriever_dir', 'check_replaceable',
-           'replace_dir', 'save_retriever', 'NotACheckpoint', 'UnreadableCheckpoint', 'load_retriever']
+           'replace_dir', 'remove_dead_staging', 'save_retriever', 'NotACheckpoint', 'UnreadableCheckpoint',
+           'load_retriever']
 
 # %% ../nbs/11_model.ipynb #66fa947a
 _HEAD_MODULES = ["vtr_nbdev.temporal", "vtr_nbdev.excitation", "vtr_nbdev.multigrained", "vtr_nbdev.sparse"]
@@ -176,35 +177,55 @@ def check_replaceable(path, is_own, what: str) -> Path:
 
 # %% ../nbs/11_model.ipynb #41a95e98
 def replace_dir(tmp: Path, path: Path, is_own, what: str):
-    "Replace the folder `path` by the complete folder `tmp` (renames only, through `path.old`) if `check_replaceable` allows it."
+    "Replace the folder `path` by the complete folder `tmp` if `check_replaceable` allows it: `tmp`'s files fsync'd, renames only (through `path.old`), the parent fsync'd."
     path = check_replaceable(path, is_own, what); old = _old_of(path)
+    for f in tmp.iterdir(): fsync_path(f)
+    fsync_path(tmp)
     if old.exists(): shutil.rmtree(old)
     if path.exists(): os.replace(path, old)
     try: os.replace(tmp, path)
     except BaseException:
         if old.exists() and not path.exists(): os.replace(old, path)      # the previous folder goes back
         raise
+    fsync_path(path.parent)
     if old.exists(): shutil.rmtree(old)
 
 # %% ../nbs/11_model.ipynb #f02d45c4
+def _pid_alive(pid: int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except (PermissionError, OSError): return True     # another user's process, or a platform without signal 0
+    return True
+
+def remove_dead_staging(path: Path) -> list[str]:
+    "Delete the staging folders `path.name.tmp-PID-*` that a killed `save_retriever` left beside `path` (its process is gone)."
+    gone = []
+    for p in path.parent.glob(glob.escape(path.name) + ".tmp-*"):
+        pid = p.name[len(path.name) + 5:].split("-")[0]
+        if p.is_dir() and pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True); gone.append(p.name)
+    return gone
+
+# %% ../nbs/11_model.ipynb #1cda3dc0
 @torch.no_grad()
 def save_retriever(model: Retriever, path, extra: dict | None = None) -> Path:
-    "Save `model` to the folder `path` (model.safetensors + config.json), atomically; `extra` (metrics ...) goes in the JSON."
+    "Save `model` to the folder `path` (model.safetensors + config.json), crash-safely; `extra` (metrics ...) goes in the JSON."
     from safetensors.torch import save_file
     path = check_replaceable(path, is_retriever_dir, RETRIEVER_WHAT)      # before writing anything
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=path.name + ".tmp-", dir=path.parent))
+    path.parent.mkdir(parents=True, exist_ok=True); remove_dead_staging(path)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{path.name}.tmp-{os.getpid()}-", dir=path.parent))
     try:
         state = {k: v.detach().contiguous().cpu() for k, v in model.state_dict().items()}
         save_file(state, str(tmp / "model.safetensors"))
         meta = {"format": RETRIEVER_FORMAT, "config": asdict(model.cfg), "head_config": model.head.cfg.to_dict(),
                 "tokenizer": model.cfg.backbone, "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S"), **(extra or {})}
         (tmp / "config.json").write_text(json.dumps(meta, indent=1, default=str))
+        for f in tmp.iterdir(): os.chmod(f, file_mode())                   # the user's umask, not safetensors' 0600
+        os.chmod(tmp, file_mode(folder=True))                               # mkdtemp made it 0700
         replace_dir(tmp, path, is_retriever_dir, RETRIEVER_WHAT)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True); raise
     return path
-
 
 # %% ../nbs/11_model.ipynb #a42bf551
 class NotACheckpoint(UserError, FileNotFoundError):

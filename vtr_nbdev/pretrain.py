@@ -4,7 +4,7 @@
 
 # %% ../nbs/04a_pretrain.ipynb #a4e73011
 from __future__ import annotations
-import json, math, os, random, time
+import json, math, random, time
 from dataclasses import dataclass, asdict
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from fastcore.script import call_parse
 from .synthetic import (COLOURS, SHAPES, synth_config, sample_clip, simulate, render_states,
                                  _background, _SHAPE_WORDS, _SIZE_WORDS, _COLOUR_WORDS)
 from .backbone import build_backbone, token_table_init, compact_token_table, file_sha256, SHIPPED_WEIGHTS
-from .core import progress, run_cli, UserError
+from .core import commit_file, progress, run_cli, UserError
 from .model import json_format
 from .data import ClipTokenizer
 
@@ -351,12 +351,10 @@ def save_pretrained(model, tok: ClipTokenizer, cfg: PretrainConfig, history: lis
     stem = check_pretrain_out(out, cfg.model).stem
     sd = {k: v.detach().contiguous() for k, v in model.state_dict().items() if k != "attn_mask"}
     sd = compact_token_table(sd, grammar_token_ids(tok, seed=cfg.seed), cfg.seed)
-    f = out / f"{stem}.safetensors"; tmp = f.with_name(f.name + ".tmp")
-    save_file(sd, str(tmp)); os.replace(tmp, f)
-    umask = os.umask(0); os.umask(umask); os.chmod(f, 0o666 & ~umask)   # a plain file of the user's (not 0600)
+    f = commit_file(out, f"{stem}.safetensors", lambda tmp: save_file(sd, str(tmp)))   # mode of the user's umask, not 0600
     meta = dict(format=PRETRAINED_FORMAT, model=cfg.model, tag="synthetic", file=f.name, sha256=file_sha256(f),
                 bytes=f.stat().st_size, recipe=asdict(cfg), history=history, torch=torch.__version__, **(extra or {}))
-    (out / f"{stem}.json").write_text(json.dumps(meta, indent=1))
+    commit_file(out, f"{stem}.json", lambda tmp: tmp.write_text(json.dumps(meta, indent=1)))
     return f
 
 # %% ../nbs/04a_pretrain.ipynb #4494e430

@@ -23,16 +23,16 @@ from .data import VideoFrames
 from .model import Retriever, load_retriever, similarity, json_format, OutputExists
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PARTIAL_NAME', 'INDEX_WHAT', 'TMP_PREFIX',
-           'LOCK_NAME', 'SHARD_FORMAT', 'SEARCH_MODES', 'PROBE_TEXTS', 'NoSuchFolder', 'NotAFolder', 'check_video_dir',
+__all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PARTIAL_NAME', 'INDEX_WHAT', 'LOCK_NAME',
+           'SHARD_FORMAT', 'SEARCH_MODES', 'PROBE_TEXTS', 'NoSuchFolder', 'NotAFolder', 'check_video_dir',
            'find_videos', 'thumb_strip', 'video_duration', 'FileVideos', 'encode_files', 'NotAnIndex',
-           'UnreadableIndex', 'is_index_dir', 'model_fingerprint', 'file_mode', 'fsync_dir', 'commit_file', 'IndexBusy',
-           'index_lock', 'remove_stale', 'read_index_meta', 'VideoIndex', 'check_index_folder', 'check_index_out',
-           'write_shard', 'read_shards', 'check_index_options', 'printable', 'build_index', 'pooled_video_vector',
-           'pooled_text_vector', 'build_faiss_index', 'faiss_search', 'dot_product_fit', 'scores_are_dot_products',
-           'SearchHit', 'ModelMismatch', 'SearchError', 'check_search', 'Searcher', 'vtr_index', 'format_hits',
-           'vtr_search', 'vtr_index_main', 'vtr_search_main', 'png_bytes', 'SearchWidget', 'search_widget',
-           'random_unit_vectors', 'scale_benchmark']
+           'UnreadableIndex', 'is_index_dir', 'model_fingerprint', 'IndexBusy', 'index_lock', 'remove_stale',
+           'read_index_meta', 'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards',
+           'check_index_options', 'printable', 'build_index', 'pooled_video_vector', 'pooled_text_vector',
+           'build_faiss_index', 'faiss_search', 'dot_product_fit', 'scores_are_dot_products', 'SearchHit',
+           'ModelMismatch', 'SearchError', 'check_search', 'Searcher', 'vtr_index', 'format_hits', 'vtr_search',
+           'vtr_index_main', 'vtr_search_main', 'png_bytes', 'SearchWidget', 'search_widget', 'random_unit_vectors',
+           'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
@@ -168,33 +168,7 @@ def _stamp(path: Path) -> list[int]:
     st = path.stat(); return [int(st.st_mtime_ns), int(st.st_size)]
 
 # %% ../nbs/13_search.ipynb #9f4ff1c7
-TMP_PREFIX = ".vtr_tmp-"            # every temporary file of an index writer: inside the index folder, removed by the next write
 LOCK_NAME = ".vtr_index.lock"       # flock'ed while a process writes the folder
-
-def file_mode() -> int:
-    "The mode `open()` gives a new file under the current umask (0o666 & ~umask)."
-    m = os.umask(0o022); os.umask(m); return 0o666 & ~m
-
-def fsync_dir(folder):
-    "Make the renames done in `folder` durable (skipped where a folder cannot be opened, as on Windows)."
-    try: fd = os.open(folder, os.O_RDONLY)
-    except OSError: return
-    try: os.fsync(fd)
-    finally: os.close(fd)
-
-# %% ../nbs/13_search.ipynb #1f5e502d
-def commit_file(folder, name: str, write) -> Path:
-    "`folder/name` written crash-safely: `write(tmp)` fills a temporary file, which gets `file_mode()`, is fsync'd and renamed over `name`; then `folder` is fsync'd."
-    folder = Path(folder); tmp = folder / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{name}"
-    try:
-        write(tmp); os.chmod(tmp, file_mode())
-        with open(tmp, "rb+") as f: os.fsync(f.fileno())
-        os.replace(tmp, folder / name)
-    except BaseException:                   # (`write` may have made its own temporary next to `tmp`: `tmp.tmp`)
-        for p in folder.glob(glob.escape(tmp.name) + "*"): p.unlink(missing_ok=True)
-        raise
-    fsync_dir(folder)
-    return folder / name
 
 # %% ../nbs/13_search.ipynb #e5d98adb
 class IndexBusy(UserError, RuntimeError):
@@ -221,7 +195,7 @@ def remove_stale(folder, keep: Sequence[str] = (), patterns: Sequence[str] = _OW
     folder, keep = Path(folder), set(keep)
     gone = sorted({p.name for pat in patterns for p in folder.glob(pat) if p.is_file() and p.name not in keep})
     for n in gone: (folder / n).unlink(missing_ok=True)
-    if gone: fsync_dir(folder)
+    if gone: fsync_path(folder)
     return gone
 
 # %% ../nbs/13_search.ipynb #c6c59195
