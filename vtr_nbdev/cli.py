@@ -4,12 +4,14 @@
 
 # %% ../nbs/14_cli.ipynb #d492834a
 from __future__ import annotations
-import json, math, os, shutil, time
+import json, math, os, shutil, time, warnings
 from pathlib import Path
 
 import torch
 from fastcore.script import call_parse, store_true
-from fastai.callback.core import Callback
+with warnings.catch_warnings():   # fastai.layers applies torch.jit.script at import, which recent torch calls deprecated
+    warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=FutureWarning, module=r"torch\.jit")
+    from fastai.callback.core import Callback
 
 from .core import *
 from .data import read_dataset, READERS, PairDataset, VideoDataset, TextDataset, make_dataloaders
@@ -23,7 +25,7 @@ from .backbone import SHIPPED_WEIGHTS, SYNTHETIC_BACKBONE, check_backbone
 from .features import cached_frame_features
 from .search import dot_product_fit, pooled_text_vector, pooled_video_vector
 from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, resume_from,
-                               memory_estimate, init_distributed, CheckpointError, _checkpoint_folder)
+                               memory_estimate, init_distributed, CheckpointError, _checkpoint_folder, live_output)
 
 # %% auto #0
 __all__ = ['TWIN_CAPTIONS', 'SYNTHETIC_COEF_LR', 'RANGES', 'RUN_FORMAT', 'RUN_ARTEFACTS', 'RESULT_OPTIONS', 'per_category_r1',
@@ -72,10 +74,10 @@ def eval_loaders(model: Retriever, ann, tokenizer, batch_size: int = 32, num_wor
     tdl = DataLoader(tds, batch_size=max(batch_size, 256), shuffle=False)
     return vdl, tdl, tds.text_video_idx
 
-def encode_split(model: Retriever, ann, batch_size: int = 32, num_workers: int = 0, store=None) -> tuple:
-    "Encode every text and video of `ann` once (videos from a frame-feature `store` if given): (TextEmb (T), VideoEmb (V), gt (T,) long)."
+def encode_split(model: Retriever, ann, batch_size: int = 32, num_workers: int = 0, store=None, show: bool = True) -> tuple:
+    "Encode every text and video of `ann` once (videos from a frame-feature `store` if given; bars if `show`): (TextEmb (T), VideoEmb (V), gt (T,) long)."
     vdl, tdl, gt = eval_loaders(model, ann, model.tokenizer(), batch_size, num_workers, store=store)
-    videos, _ = encode_loader(model, vdl, "video"); texts, _ = encode_loader(model, tdl, "text")
+    videos, _ = encode_loader(model, vdl, "video", show_progress=show); texts, _ = encode_loader(model, tdl, "text", show_progress=show)
     return texts, videos, torch.as_tensor(gt).long()
 
 def split_results(sims: torch.Tensor, gt, ann) -> dict:
@@ -89,9 +91,9 @@ def split_results(sims: torch.Tensor, gt, ann) -> dict:
     return res
 
 def evaluate_split(model: Retriever, ann, batch_size: int = 32, num_workers: int = 0, budget_bytes: int = 2**30,
-                   store=None) -> dict:
+                   store=None, show: bool = True) -> dict:
     "Encode every video and text of `ann` once, score all pairs, and return the results record (+ per-category R@1)."
-    texts, videos, gt = encode_split(model, ann, batch_size, num_workers, store=store)
+    texts, videos, gt = encode_split(model, ann, batch_size, num_workers, store=store, show=show)
     return split_results(similarity(model, texts, videos, budget_bytes=budget_bytes), gt, ann)
 
 def _text_captions(ann):
@@ -177,7 +179,7 @@ def check_choices(method=None, dataset=None, preset=None, vision=None, amp=None,
 
 # %% ../nbs/14_cli.ipynb #96687a83
 RUN_FORMAT = "vtr_nbdev.run/1"   # the "format" of a run folder's run.json
-RUN_ARTEFACTS = ("best", "checkpoints", "metrics.json", "test_metrics.json", "run.json")
+RUN_ARTEFACTS = ("best", "checkpoints", "metrics.json", "test_metrics.json", "run.json", "history.csv", "tensorboard")
 
 def is_run_dir(path) -> bool:
     "True when `path` is a `vtr_train` run folder: its run.json, or (older runs) a `best/` checkpoint or `checkpoints/last`."
@@ -309,6 +311,9 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     epochs; `resume` (the run folder or a checkpoint folder) continues an interrupted run with the same `out`, `epochs`
     and `seed` and reaches the same weights. `accum_steps` > 1 computes the loss of the whole batch exactly (gradient
     cache); under torchrun each process trains `batch_size` clips and the embeddings are gathered for the loss.
+    The run folder gets `metrics.json` (each epoch's losses, learning rates and validation metrics), `history.csv` (the
+    epoch table) and, with `tensorboard` installed, `tensorboard/`. Bars show where someone watches (a terminal, a
+    notebook: `learner.live_output`); piped or redirected, the output has one line per epoch (`show=False`: never bars).
     Everything is checked before any model loads (see "Checking before working"): `out` must be new, empty, or a run folder
     with `resume` (its options compared, `force_resume` to accept changes) or `overwrite` (its files replaced)."""
     check_ranges(batch_size=batch_size, epochs=epochs, frames=frames, words=words, workers=workers, lr=lr, lr_backbone=lr_backbone,
@@ -317,7 +322,8 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
                   pretrained=default_pretrained(backbone, dataset) if pretrained == "auto" else pretrained)
     out = check_run_out(out, resume, overwrite)
     rank, world = init_distributed()          # a no-op unless launched by torchrun / accelerate launch
-    t0 = time.time(); seed_everything(seed)
+    t0, bars = time.time(), show and rank == 0 and live_output()
+    seed_everything(seed)
     if pretrained == "auto": pretrained = default_pretrained(backbone, dataset)
     if pretrained in ("none", ""): pretrained = None
     # frozen + cached features only on the synthetic benchmark: caching *every* frame of long real videos is not worth it
@@ -340,7 +346,7 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     tok, S = model.tokenizer(), model.image_size
     store = None
     if vision == "frozen":
-        _frozen_vision(model); store = _cache_features(model, list(ann.values()), show and rank == 0)
+        _frozen_vision(model); store = _cache_features(model, list(ann.values()), bars)
     reader = (lambda mode: store.reader(frames, mode)) if store is not None else (lambda mode: None)
     train_ds = PairDataset(ann["train"], tok, n_frames=frames, size=S, mode="random", on_error="skip", seed=seed, frames=reader("random"))
     valid_ds = PairDataset(ann["val"], tok, n_frames=frames, size=S, mode="uniform", on_error="raise", seed=seed, frames=reader("uniform"))
@@ -349,10 +355,10 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     dev = default_device(device)
     dls = make_dataloaders(train_ds, valid_ds, eval_videos, eval_texts, bs=batch_size, num_workers=workers, device=dev, seed=seed)
     learn = retrieval_learner(dls, model.to(dev), eval_dls=(dls.eval_video_dl, dls.eval_text_dl, eval_texts.text_video_idx),
-                              save_dir=out, wd=wd, freeze_backbone=freeze_backbone, show_eval_progress=show,
+                              save_dir=out, wd=wd, freeze_backbone=freeze_backbone, show_eval_progress=bars,
                               amp=amp, accum_steps=accum_steps, grad_checkpoint=grad_checkpoint,
                               cbs=[CheckpointCallback(out / "checkpoints", every=checkpoint_every), DivergenceCallback(lr)])
-    if not show: learn.remove_cbs([cb for cb in learn.cbs if type(cb).__name__ == "ProgressCallback"])
+    if hasattr(learn, "progress"): learn.progress.bars = bars   # else one line per epoch
     n_params = sum(p.numel() for p in model.parameters())
     n_train = sum(p.numel() for p in model.parameters() if p.requires_grad)
     print(f"vtr_train: {method} on {dataset} ({root}), backbone {backbone} ({pretrained or 'random init'}, vision {vision}), "
@@ -369,12 +375,12 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     if rank != 0: return {}                   # only rank 0 evaluates the test split and writes files
     skipped = len(train_ds.skipped)
     best = load_retriever(out / "best", device=dev)
-    res = evaluate_split(best, ann[test_split], batch_size, workers, store=store)
+    res = evaluate_split(best, ann[test_split], batch_size, workers, store=store, show=bars)
     res.update(method=method, dataset=dataset, backbone=backbone, pretrained=pretrained, vision=vision, epochs=epochs, seed=seed,
                train_seconds=round(time.time() - t0, 1), skipped_train_videos=skipped, changed_on_resume=changed,
                val_history=json.loads((out / "metrics.json").read_text())["history"])
     if dataset == "synthetic":   # the compositional split: attribute-action combinations never seen in training
-        comp = evaluate_split(best, ann["comp_test"], batch_size, workers, store=store)
+        comp = evaluate_split(best, ann["comp_test"], batch_size, workers, store=store, show=bars)
         res["comp_test"] = {k: comp[k] for k in ("t2v", "v2t", "n_texts", "n_videos", "chance_R@1")}
     write_results(res, out / "test_metrics.json"); write_run(out, options, "finished", changed_on_resume=changed)
     print(report(res, f"test split, best checkpoint ({out / 'best'}):"))
@@ -402,7 +408,7 @@ def vtr_train(
     coef_lr: float = None,           # backbone LR = lr * coef_lr; default 1e-3 for CLIP weights (CLIP4Clip), 1 for the synthetic CLIP and random init
     wd: float = 0.2,                 # decoupled weight decay (not on norms and biases)
     seed: int = 0,                   # random seed
-    out: str = "runs/vtr_train",     # output folder: best/ checkpoint, metrics.json, test_metrics.json
+    out: str = "runs/vtr_train",     # output folder: best/ checkpoint, metrics.json, history.csv, test_metrics.json
     workers: int = 2,                # DataLoader worker processes
     freeze_backbone: store_true = False,  # train only the head
     device: str = None,              # cpu / cuda / cuda:1 (default: cuda if available)

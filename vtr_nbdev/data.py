@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 __all__ = ['logger', 'VATEX_FILES', 'LSMDC_FILES', 'READERS', 'VideoItem', 'Caption', 'Annotations', 'keep_videos',
            'AnnotationError', 'AnnotationMissing', 'read_msrvtt', 'convert_msvd_captions_to_json', 'read_msvd',
            'read_didemo', 'read_activitynet', 'read_vatex', 'read_lsmdc', 'read_dataset', 'ClipTokenizer',
-           'VideoFrames', 'PairDataset', 'VideoDataset', 'TextDataset', 'make_dataloaders']
+           'VideoFrames', 'PairDataset', 'VideoDataset', 'TextDataset', 'make_dataloaders', 'twin_groups',
+           'pack_groups', 'GroupShuffle']
 
 # %% ../nbs/02_data.ipynb #751a7539
 @dataclass
@@ -551,16 +552,51 @@ def make_dataloaders(train_ds: Dataset, # training pairs (PairDataset, mode='ran
                      eval_video_ds: Dataset | None = None, # every evaluation video once (VideoDataset)
                      eval_text_ds: Dataset | None = None, # every evaluation text once (TextDataset)
                      bs: int = 32, num_workers: int = 0, valid_bs: int | None = None, device=None,
-                     pin_memory: bool = False, seed: int | None = None, **kw):
+                     pin_memory: bool = False, seed: int | None = None,
+                     groups: list | None = None, # train items to keep in one batch (`twin_groups`): hard negatives
+                     **kw):
     "fastai `DataLoaders` of pairs (train: shuffled, drop_last; valid: in order) + `eval_video_dl`/`eval_text_dl` for retrieval evaluation."
     from fastai.data.load import DataLoader
     from fastai.data.core import DataLoaders
     vbs = valid_bs or bs
     common = dict(num_workers=num_workers, pin_memory=pin_memory, device=device, **kw)
     train = DataLoader(train_ds, bs=bs, shuffle=True, drop_last=True, **common)
+    if groups is not None: train.shuffle_fn = GroupShuffle(groups, train)
     if seed is not None: train.rng.seed(seed)
     dls = DataLoaders(train, DataLoader(valid_ds, bs=vbs, shuffle=False, drop_last=False, **common))
     dls.eval_videos, dls.eval_texts = eval_video_ds, eval_text_ds
     dls.eval_video_dl = None if eval_video_ds is None else DataLoader(eval_video_ds, bs=vbs, shuffle=False, drop_last=False, **common)
     dls.eval_text_dl = None if eval_text_ds is None else DataLoader(eval_text_ds, bs=vbs, shuffle=False, drop_last=False, **common)
     return dls
+
+# %% ../nbs/02_data.ipynb #65f2164f
+def twin_groups(ds) -> list[list[int]]:
+    "Items of the pair dataset `ds` to batch together: a clip's k-th caption with its twin's k-th (`meta['twin_of']`); other items alone."
+    by_vid = {}
+    for i, c in enumerate(ds.ann.captions): by_vid.setdefault(ds.ann.videos[c.video_idx].video_id, []).append(i)
+    groups, done = [], set()
+    for vid, items in by_vid.items():
+        twin = (ds.ann.captions[items[0]].meta or {}).get("twin_of")
+        if vid in done: continue
+        if twin in by_vid and twin not in done:
+            mine, theirs = items, by_vid[twin]; done |= {vid, twin}
+            groups += [[a, b] for a, b in zip(mine, theirs)] + [[x] for x in mine[len(theirs):] + theirs[len(mine):]]
+        else: groups += [[x] for x in items]; done.add(vid)
+    return groups
+
+# %% ../nbs/02_data.ipynb #41795a3e
+def pack_groups(groups: list, bs: int, rng) -> list[int]:
+    "Item order for batches of `bs`: `groups` shuffled with `rng` (a `random.Random`), each group inside one batch (a group that does not fit waits for the next)."
+    units = rng.sample(list(groups), len(groups)); out, cur, wait = [], [], []
+    for u in units:
+        if len(cur) + len(u) > bs: wait.append(u); continue
+        cur += u
+        if len(cur) == bs:
+            out += cur; cur = []
+            while wait and len(cur) + len(wait[0]) <= bs: cur += wait.pop(0)
+    return out + cur + [i for w in wait for i in w]
+
+class GroupShuffle:
+    "The `shuffle_fn` of a fastai `DataLoader` `dl` that keeps each of `groups` in one batch, drawing from `dl.rng` (so a resumed run reshuffles the same way)."
+    def __init__(self, groups: list, dl): self.groups, self.dl = groups, dl
+    def __call__(self, idxs): return pack_groups(self.groups, self.dl.bs, self.dl.rng)

@@ -4,9 +4,10 @@
 
 # %% ../nbs/12_learner.ipynb #8cd68ad8
 from __future__ import annotations
-import hashlib, json, math, os, random, shutil, socket, time, warnings
+import hashlib, importlib.util, json, math, os, random, shutil, socket, sys, time, warnings
 from functools import partial
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import torch
@@ -15,15 +16,18 @@ import torch.nn as nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.checkpoint import checkpoint
 from fastcore.basics import store_attr, noop
-from fastai.callback.core import Callback, CancelFitException
-from fastai.callback.fp16 import MixedPrecision
-from fastai.callback.progress import ProgressCallback
-from fastai.callback.schedule import ParamScheduler, SchedCos, SchedLin, combine_scheds
-from fastai.data.core import DataLoaders
-from fastai.data.load import DataLoader
-from fastai.learner import Learner, ValueMetric
-from fastai.optimizer import Adam
-from fastai.torch_core import to_float
+with warnings.catch_warnings():   # fastai.layers applies torch.jit.script at import, which recent torch calls deprecated
+    warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=FutureWarning, module=r"torch\.jit")
+    from fastai.callback.core import Callback, CancelFitException
+    from fastai.callback.fp16 import MixedPrecision
+    from fastai.callback.progress import ProgressCallback, CSVLogger
+    from fastai.callback.schedule import ParamScheduler, SchedCos, SchedLin, combine_scheds
+    from fastai.data.core import DataLoaders
+    from fastai.data.load import DataLoader
+    from fastai.learner import Learner, ValueMetric
+    from fastai.optimizer import Adam
+    from fastai.torch_core import to_float
+from fastprogress.core import IN_NOTEBOOK
 
 from .core import *
 from .losses import retrieval_loss, gather_embs, rank_and_world
@@ -34,7 +38,8 @@ try: from fastai.distributed import DistributedDL as _FastaiDistributedDL   # im
 except (ImportError, NameError): _FastaiDistributedDL = None
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'RetrievalLossFunc', 'retriever_splitter', 'unwrap', 'RetrievalEvalCallback',
+__all__ = ['CHECKPOINT_FORMAT', 'RetrievalLossFunc', 'retriever_splitter', 'unwrap', 'live_output', 'fmt_stat', 'format_row',
+           'EpochTableCallback', 'HistoryCSV', 'tensorboard_callback', 'group_lrs', 'RetrievalEvalCallback',
            'contrastive_forward', 'GradCacheCallback', 'amp_mode', 'RetrievalMixedPrecision', 'init_distributed',
            'GlooDistributedDL', 'DistributedRetrievalTrainer', 'retrieval_learner', 'warmup_cosine',
            'fit_warmup_cosine', 'one_step_grads', 'ddp_grad_check_worker', 'free_port', 'CheckpointError', 'rng_state',
@@ -55,6 +60,75 @@ def unwrap(model: nn.Module) -> nn.Module:
     "The model inside a `DistributedDataParallel`/`DataParallel` wrapper, or `model` itself."
     return model.module if isinstance(model, (DistributedDataParallel, nn.DataParallel)) else model
 
+# %% ../nbs/12_learner.ipynb #d1fa25d2
+def live_output(stream=None) -> bool:
+    "True if `stream` (default `sys.stdout`) is watched live: a terminal or a Jupyter cell's own output; False for a pipe, a file, a redirect."
+    stream = sys.stdout if stream is None else stream
+    if IN_NOTEBOOK: return type(stream).__module__.startswith("ipykernel")
+    try: return bool(stream.isatty())
+    except (AttributeError, ValueError): return False          # no isatty, or closed
+
+def fmt_stat(v) -> str:
+    "A value of the epoch table: 4 decimals, e-notation below 1e-3 or from 1e4; integers and text as they are."
+    if v is None: return ""
+    if isinstance(v, (bool, int, np.integer, str)): return str(v)
+    v = float(v)
+    return f"{v:.4f}" if v == 0 or 1e-3 <= abs(v) < 1e4 else f"{v:.2e}"
+
+def format_row(names, values) -> str:
+    "One line of the epoch table: each value right-aligned in a column of its name's width (at least 8), two spaces apart."
+    return "  ".join(fmt_stat(v).rjust(max(8, len(n))) for n, v in zip(names, values))
+
+# %% ../nbs/12_learner.ipynb #efb3e442
+class EpochTableCallback(ProgressCallback):
+    "fastai's progress bars and epoch table in readable columns (`format_row`); with `bars` False (None: not `live_output()`) one line per epoch."
+    def __init__(self, bars: bool | None = None): self.bars = bars
+    @property
+    def name(self): return "progress"                              # `learn.progress`, as fastai's
+    def before_fit(self):
+        self.live = live_output() if self.bars is None else self.bars
+        if self.live: return super().before_fit()
+        self.old_logger = self.logger
+        if self.logger != noop: self.learn.logger = self._write_stats; self._write_stats(self.recorder.metric_names)
+    def _launch_pbar(self):
+        if self.live: super()._launch_pbar()
+        else: self.pbar = SimpleNamespace(update=noop, on_iter_end=noop)
+    def _write_stats(self, log):
+        names = self.recorder.metric_names
+        if len(log) < len(names): return                            # an epoch skipped when resuming
+        if self.live and IN_NOTEBOOK: self.mbar.write([fmt_stat(v) for v in log], table=True)   # an HTML table
+        elif self.live: self.mbar.write(format_row(names, log))
+        else: print(format_row(names, log), flush=True)
+
+# %% ../nbs/12_learner.ipynb #8336ed06
+class HistoryCSV(CSVLogger):
+    "fastai's `CSVLogger` (`learn.path/fname`) that continues a resumed run: earlier epochs' rows kept, skipped epochs not written."
+    order = ProgressCallback.order + 1                               # after the table's logger, which it wraps
+    def __init__(self, fname="history.csv"): super().__init__(fname)
+    def before_fit(self):
+        f = self.path / self.fname
+        self.kept = f.read_text().splitlines()[1:] if f.is_file() else []
+        f.parent.mkdir(parents=True, exist_ok=True)                  # (fastai makes only the parent of learn.path)
+        super().before_fit()
+    def _write_line(self, log):
+        if len(log) < len(self.recorder.metric_names): return self.old_logger(log)   # an epoch skipped when resuming
+        if self.kept is not None:
+            self.file.write("".join(r + "\n" for r in self.kept if r.split(",")[0].isdigit() and int(r.split(",")[0]) < log[0]))
+            self.kept = None
+        super()._write_line(log)
+
+def tensorboard_callback(log_dir):
+    "fastai's `TensorBoardCallback` (losses, learning rates, metrics) writing to `log_dir` if `tensorboard` is installed, else None."
+    if importlib.util.find_spec("tensorboard") is None: return None
+    try: from fastai.callback.tensorboard import TensorBoardCallback
+    except ImportError: return None
+    return TensorBoardCallback(str(log_dir), trace_model=False, log_preds=False)
+
+def group_lrs(opt) -> dict:
+    "The current learning rate of each parameter group: {'backbone': .., 'head': ..} for `retriever_splitter`'s groups, else group0, group1, ..."
+    lrs = [float(h["lr"]) for h in opt.hypers]
+    return dict(zip(("backbone", "head") if len(lrs) == 2 else [f"group{i}" for i in range(len(lrs))], lrs))
+
 # %% ../nbs/12_learner.ipynb #89370ebf
 class RetrievalEvalCallback(Callback):
     "After each validation pass: encode eval videos/texts once, score all pairs, log R@K/MdR/MnR; save the best model."
@@ -69,26 +143,36 @@ class RetrievalEvalCallback(Callback):
     def evaluate(self, model) -> dict:
         "Full retrieval evaluation of `model` on the callback's videos and texts."
         model = unwrap(model)
-        videos, _ = encode_loader(model, self.video_dl, "video", show_progress=self.show_progress)
-        texts, _ = encode_loader(model, self.text_dl, "text", show_progress=self.show_progress)
+        show = self.show_progress and live_output()
+        videos, _ = encode_loader(model, self.video_dl, "video", show_progress=show)
+        texts, _ = encode_loader(model, self.text_dl, "text", show_progress=show)
         self.sims = similarity(model, texts, videos, budget_bytes=self.budget_bytes)
         paragraph = bool(getattr(getattr(getattr(self.text_dl, "dataset", None), "ann", None), "paragraph", False))
         return results_dict(self.sims, self.gt, paragraph=paragraph)   # the record vtr_eval writes: same numbers
 
+    def before_epoch(self): self.evaluated = False
     def after_validate(self):
         if not getattr(self, "training", False) and getattr(self.learn, "epoch", None) is None: return
         if rank_and_world()[0] != 0: return
         self.last = self.evaluate(self.learn.model)
         rec = {"epoch": int(self.learn.epoch), **self.last}
-        self.history.append(rec)
+        self.history.append(rec); self.evaluated = True
         value = self.last[self.monitor[0]][self.monitor[1]]
         if self.save_dir is not None:
             self.save_dir.mkdir(parents=True, exist_ok=True)
             if value > self.best:
                 self.best = value
                 save_retriever(unwrap(self.learn.model), self.save_dir / "best", extra={"metrics": self.last, "epoch": rec["epoch"]})
-            write_results({"history": self.history, "best": self.best}, self.save_dir / "metrics.json")
         else: self.best = max(self.best, value)
+
+    def after_epoch(self):
+        "The epoch's losses (as the Recorder logs them: it has them by now) and learning rates into its record; then `metrics.json`."
+        if not getattr(self, "evaluated", False): return                  # not evaluated this epoch (skipped when resuming; rank > 0)
+        self.evaluated, logged = False, dict(zip(self.recorder.metric_names, self.recorder.log))
+        num = lambda k: None if logged.get(k) is None else float(logged[k])
+        self.history[-1] = {"epoch": self.history[-1]["epoch"], "train_loss": num("train_loss"), "valid_loss": num("valid_loss"),
+                            "lr": group_lrs(self.opt), **self.history[-1]}
+        if self.save_dir is not None: write_results({"history": self.history, "best": self.best}, self.save_dir / "metrics.json")
 
     def metric(self, direction: str, name: str) -> ValueMetric:
         "A fastai metric showing `direction` ('t2v'/'v2t') `name` ('R@1', 'MdR', ...) of the last evaluation."
@@ -209,9 +293,13 @@ def retrieval_learner(dls: DataLoaders, model: Retriever, eval_dls=None, save_di
         cbs.append(ev)
         metrics = [ev.metric("t2v", "R@1"), ev.metric("t2v", "R@5"), ev.metric("t2v", "R@10"),
                    ev.metric("t2v", "MdR"), ev.metric("v2t", "R@1")]
+    metrics.append(ValueMetric(lambda: learn.opt.hypers[-1]["lr"] if learn.opt is not None else float("nan"), "lr"))   # the head group's
+    if save_dir is not None and rank == 0:
+        cbs += [HistoryCSV()] + [cb for cb in [tensorboard_callback(Path(save_dir) / "tensorboard")] if cb is not None]
     learn = Learner(dls, model, loss_func=RetrievalLossFunc(**(loss_weights or {})), opt_func=partial(Adam, eps=1e-6),
                     splitter=retriever_splitter, wd=wd, wd_bn_bias=False, train_bn=True, metrics=metrics, cbs=cbs,
                     path=Path(save_dir) if save_dir else Path("."), **kwargs)
+    learn.remove_cbs([cb for cb in learn.cbs if type(cb) is ProgressCallback]); learn.add_cb(EpochTableCallback())
     if freeze_backbone:
         for p in model.backbone.parameters(): p.requires_grad_(False)
     if grad_checkpoint:
@@ -324,6 +412,11 @@ def _train_dl(learn):
 def _eval_cb(learn):
     return next((cb for cb in learn.cbs if isinstance(cb, RetrievalEvalCallback)), None)
 
+def _smooth_state(learn):
+    "The Recorder's smoothed training loss (what `train_loss` logs), to continue it on resume."
+    sl = getattr(getattr(learn, "recorder", None), "smooth_loss", None)
+    return None if sl is None else {"val": torch.as_tensor(sl.val).detach().cpu().clone(), "count": int(sl.count)}
+
 def training_state(learn: Learner, epoch: int) -> dict:
     "Everything but the weights needed to continue `learn` after `epoch` (RNG states of every process: call on all ranks)."
     rank, world = rank_and_world()
@@ -337,7 +430,7 @@ def training_state(learn: Learner, epoch: int) -> dict:
             "train_iter": int(getattr(learn, "train_iter", 0)),
             "opt": _plain({"state": list(opt["state"]), "hypers": [dict(h) for h in opt["hypers"]]}),
             "rng": rngs, "dl_rng": _train_dl(learn).rng.getstate(),
-            "scaler": scaler.state_dict() if scaler is not None else None,
+            "scaler": scaler.state_dict() if scaler is not None else None, "smooth_loss": _smooth_state(learn),
             "eval": _plain({"history": ev.history, "best": ev.best}) if ev is not None else None}
 
 # %% ../nbs/12_learner.ipynb #7e3488bc
@@ -424,7 +517,7 @@ def load_training_state(path, # a checkpoint folder, a CheckpointCallback folder
 
 # %% ../nbs/12_learner.ipynb #d1528457
 class ResumeCallback(Callback):
-    "Restores RNG streams, the loader's shuffling state, the iteration counter and the loss scale when the resumed epoch starts."
+    "Restores RNG streams, the loader's shuffling state, the iteration counter, the loss scale and the smoothed loss when the resumed epoch starts."
     order = 100   # last in before_train: nothing may draw random numbers between this and the first batch
     def __init__(self, state: dict): self.state, self.done = state, False
     def before_fit(self):
@@ -442,6 +535,8 @@ class ResumeCallback(Callback):
         self.learn.train_iter = self.state["train_iter"]
         scaler = getattr(self.learn, "scaler", None)
         if scaler is not None and self.state.get("scaler"): scaler.load_state_dict(self.state["scaler"])
+        sl, rec = self.state.get("smooth_loss"), getattr(self.learn, "recorder", None)
+        if sl and rec is not None: rec.smooth_loss.val, rec.smooth_loss.count = sl["val"].clone(), sl["count"]
         self.done = True
 
 def resume_from(learn: Learner, # a Learner built as for the original run
