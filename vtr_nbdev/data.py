@@ -571,17 +571,19 @@ def make_dataloaders(train_ds: Dataset, # training pairs (PairDataset, mode='ran
 
 # %% ../nbs/02_data.ipynb #65f2164f
 def twin_groups(ds) -> list[list[int]]:
-    "Items of the pair dataset `ds` to batch together: a clip's k-th caption with its twin's k-th (`meta['twin_of']`); other items alone."
+    "Items of the pair dataset `ds` to batch together: a clip's k-th item with its twin's k-th (`meta['twin_of']` of its captions); other items alone."
+    vid = lambda vi: ds.ann.videos[vi].video_id
+    twin_of = {vid(c.video_idx): c.meta["twin_of"] for c in ds.ann.captions if (c.meta or {}).get("twin_of")}
     by_vid = {}
-    for i, c in enumerate(ds.ann.captions): by_vid.setdefault(ds.ann.videos[c.video_idx].video_id, []).append(i)
+    for i, vi in enumerate(ds.items): by_vid.setdefault(vid(vi), []).append(i)
     groups, done = [], set()
-    for vid, items in by_vid.items():
-        twin = (ds.ann.captions[items[0]].meta or {}).get("twin_of")
-        if vid in done: continue
-        if twin in by_vid and twin not in done:
-            mine, theirs = items, by_vid[twin]; done |= {vid, twin}
-            groups += [[a, b] for a, b in zip(mine, theirs)] + [[x] for x in mine[len(theirs):] + theirs[len(mine):]]
-        else: groups += [[x] for x in items]; done.add(vid)
+    for v, items in by_vid.items():
+        if v in done: continue
+        t = twin_of.get(v); done.add(v)
+        if t in by_vid and t not in done:
+            theirs = by_vid[t]; done.add(t)
+            groups += [[a, b] for a, b in zip(items, theirs)] + [[x] for x in items[len(theirs):] + theirs[len(items):]]
+        else: groups += [[x] for x in items]
     return groups
 
 # %% ../nbs/02_data.ipynb #41795a3e
