@@ -25,7 +25,7 @@ from .backbone import SHIPPED_WEIGHTS, SYNTHETIC_BACKBONE, check_backbone
 from .features import cached_frame_features
 from .search import dot_product_fit, pooled_text_vector, pooled_video_vector
 from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, resume_from,
-                               memory_estimate, init_distributed, CheckpointError, _checkpoint_folder, live_output)
+                               memory_estimate, init_distributed, CheckpointError, _checkpoint_folder)
 
 # %% auto #0
 __all__ = ['TWIN_CAPTIONS', 'SYNTHETIC_COEF_LR', 'RANGES', 'RUN_FORMAT', 'RUN_ARTEFACTS', 'RESULT_OPTIONS', 'per_category_r1',
@@ -313,7 +313,7 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     cache); under torchrun each process trains `batch_size` clips and the embeddings are gathered for the loss.
     The run folder gets `metrics.json` (each epoch's losses, learning rates and validation metrics), `history.csv` (the
     epoch table) and, with `tensorboard` installed, `tensorboard/`. Bars show where someone watches (a terminal, a
-    notebook: `learner.live_output`); piped or redirected, the output has one line per epoch (`show=False`: never bars).
+    notebook: `core.live_output`); piped or redirected, the output has one line per epoch (`show=False`: never bars).
     Everything is checked before any model loads (see "Checking before working"): `out` must be new, empty, or a run folder
     with `resume` (its options compared, `force_resume` to accept changes) or `overwrite` (its files replaced)."""
     check_ranges(batch_size=batch_size, epochs=epochs, frames=frames, words=words, workers=workers, lr=lr, lr_backbone=lr_backbone,

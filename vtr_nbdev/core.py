@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #326b1350
 from __future__ import annotations
-import glob, json, math, os, random, re, secrets, dataclasses
+import glob, json, math, os, random, re, secrets, sys, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Iterable
@@ -17,7 +17,7 @@ import torch.nn as nn
 __all__ = ['TMP_PREFIX', 'HEADS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device',
            'autocast_dtype', 'file_mode', 'fsync_path', 'commit_file', 'EmbBundle', 'VideoEmb', 'TextEmb', 'ScoreOut',
            'HeadConfig', 'RetrievalHead', 'register_head', 'build_head', 'core_info', 'cache_root', 'hash_tensors',
-           'progress', 'dashes_to_underscores', 'UserError', 'OptionError', 'run_cli', 'run_captured',
+           'live_output', 'progress', 'dashes_to_underscores', 'UserError', 'OptionError', 'run_cli', 'run_captured',
            'print_core_info', 'vtr_core_info']
 
 # %% ../nbs/00_core.ipynb #24e13f04
@@ -269,9 +269,17 @@ def hash_tensors(tensors: dict, # name -> tensor (e.g. a state dict)
     return h
 
 # %% ../nbs/00_core.ipynb #7bb03e51
+def live_output(stream=None) -> bool:
+    "True if `stream` (default `sys.stdout`) is watched live: a terminal or a Jupyter cell's own output; False for a pipe, a file, a redirect."
+    from fastprogress.core import IN_NOTEBOOK
+    stream = sys.stdout if stream is None else stream
+    if IN_NOTEBOOK: return type(stream).__module__.startswith("ipykernel")
+    try: return bool(stream.isatty())
+    except (AttributeError, ValueError): return False          # no isatty, or closed
+
 def progress(items, label: str, show: bool = True, total: int | None = None):
-    "`items` wrapped in a fastprogress bar whose text starts with `label` (`items` itself when `show` is False)."
-    if not show: return items
+    "`items` wrapped in a fastprogress bar whose text starts with `label`; `items` itself when `show` is False or nobody watches (`live_output`: a pipe or a file gets no repaints)."
+    if not show or not live_output(): return items
     from fastprogress.fastprogress import progress_bar
     pb = progress_bar(items, total=total, leave=False)
     pb.comment = label

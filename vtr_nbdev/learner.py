@@ -38,7 +38,7 @@ try: from fastai.distributed import DistributedDL as _FastaiDistributedDL   # im
 except (ImportError, NameError): _FastaiDistributedDL = None
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'RetrievalLossFunc', 'retriever_splitter', 'unwrap', 'live_output', 'fmt_stat', 'format_row',
+__all__ = ['CHECKPOINT_FORMAT', 'RetrievalLossFunc', 'retriever_splitter', 'unwrap', 'fmt_stat', 'format_row',
            'EpochTableCallback', 'HistoryCSV', 'tensorboard_callback', 'group_lrs', 'RetrievalEvalCallback',
            'contrastive_forward', 'GradCacheCallback', 'amp_mode', 'RetrievalMixedPrecision', 'init_distributed',
            'GlooDistributedDL', 'DistributedRetrievalTrainer', 'retrieval_learner', 'warmup_cosine',
@@ -61,13 +61,6 @@ def unwrap(model: nn.Module) -> nn.Module:
     return model.module if isinstance(model, (DistributedDataParallel, nn.DataParallel)) else model
 
 # %% ../nbs/12_learner.ipynb #d1fa25d2
-def live_output(stream=None) -> bool:
-    "True if `stream` (default `sys.stdout`) is watched live: a terminal or a Jupyter cell's own output; False for a pipe, a file, a redirect."
-    stream = sys.stdout if stream is None else stream
-    if IN_NOTEBOOK: return type(stream).__module__.startswith("ipykernel")
-    try: return bool(stream.isatty())
-    except (AttributeError, ValueError): return False          # no isatty, or closed
-
 def fmt_stat(v) -> str:
     "A value of the epoch table: 4 decimals, e-notation below 1e-3 or from 1e4; integers and text as they are."
     if v is None: return ""

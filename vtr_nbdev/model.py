@@ -10,7 +10,6 @@ from pathlib import Path
 
 import torch
 import torch.nn as nn
-from fastprogress.fastprogress import progress_bar
 
 from .core import *
 from .backbone import Backbone, build_backbone
@@ -92,7 +91,7 @@ def encode_loader(model: Retriever, dl, kind: str, device=None, show_progress: b
     was_training = model.training; model.eval()
     embs, idxs = [], []
     amp = autocast_dtype(device)
-    for batch in (progress_bar(dl, leave=False) if show_progress else dl):
+    for batch in progress(dl, f"encoding {kind}s", show_progress):
         a, m, idx = batch[0].to(device, non_blocking=True), batch[1].to(device, non_blocking=True), batch[2]
         with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
             e = model.encode_videos(a, m) if kind == "video" else model.encode_texts(a, m)
@@ -123,7 +122,7 @@ def similarity(model: Retriever, texts: TextEmb, videos: VideoEmb, budget_bytes:
     ct, cv = chunk_sizes(T, V, head.pair_cost() if head.pairwise else 4 * head.cfg.dim, budget_bytes)
     out = torch.empty(T, V)
     starts = [(t, v) for t in range(0, T, ct) for v in range(0, V, cv)]
-    for t0, v0 in (progress_bar(starts, leave=False) if show_progress else starts):
+    for t0, v0 in progress(starts, "scoring", show_progress):
         tt, vv = texts[t0:t0 + ct].to(device), videos[v0:v0 + cv].to(device)
         out[t0:t0 + ct, v0:v0 + cv] = head.score(tt, vv).sims.float().cpu()
     head.train(was_training)

@@ -15,7 +15,6 @@ import torch.nn.functional as F
 from torch.utils.data import Dataset, DataLoader
 from fastcore.script import call_parse, store_true
 from fastcore.basics import patch
-from fastprogress.fastprogress import progress_bar
 
 from .core import *
 from .video import VideoReadError
@@ -123,7 +122,7 @@ def encode_files(model: Retriever, root, rel_paths: Sequence[str], batch_size: i
     was_training = model.training; model.eval()
     embs, ok, thumbs, durs, failed = [], [], [], [], []
     dl = DataLoader(ds, batch_size=batch_size, num_workers=num_workers, shuffle=False)
-    for frames, mask, idx, dur, errs in (progress_bar(dl, leave=False) if show_progress and len(ds) else dl):
+    for frames, mask, idx, dur, errs in progress(dl, f"encoding {len(ds)} videos", show_progress and len(ds) > 0):
         failed += [(ds.rel_paths[int(i)], e) for i, e in zip(idx, errs) if e]
         good = torch.tensor([j for j, e in enumerate(errs) if not e], dtype=torch.long)
         if not len(good): continue
@@ -416,7 +415,7 @@ def _encode_shards(model, root, out, todo, stamps, key, n_first: int, shard_size
     "Encode `todo` in chunks of `shard_size`, committing each as a shard as soon as it is done; the shards as parts."
     chunks = [todo[s:s + shard_size] for s in range(0, len(todo), shard_size)]
     parts, done = [], n_total - len(todo)
-    for i, chunk in enumerate(progress_bar(chunks, leave=False) if show_progress and len(chunks) > 1 else chunks):
+    for i, chunk in enumerate(progress(chunks, f"{len(todo)} videos in {len(chunks)} shards", show_progress and len(chunks) > 1)):
         if log and (len(chunks) > 1 or n_resumed): log(f"vtr_index: shard {i + 1}/{len(chunks)}: encoding {len(chunk)} clips ({done}/{n_total} done)")
         enc = encode_files(model, root, chunk, batch_size, num_workers, thumb_frames, thumb_height, show_progress and len(chunks) == 1)
         write_shard(out, n_first + i, enc, chunk, stamps, key)
@@ -546,7 +545,7 @@ def build_faiss_index(vectors: np.ndarray, # (N,D) float32, L2-normalised for co
         index.nprobe = min(nlist, nprobe or max(1, nlist // 16))
     else: raise ValueError(f"build_faiss_index: unknown kind {kind!r}; use 'auto', 'flat', 'hnsw' or 'ivf'")
     starts = range(0, n, chunk)
-    for s in (progress_bar(starts, leave=False) if show_progress and len(starts) > 1 else starts): index.add(x[s:s + chunk])
+    for s in progress(starts, "adding to the FAISS index", show_progress and len(starts) > 1): index.add(x[s:s + chunk])
     return index
 
 def faiss_search(index, queries: np.ndarray, k: int,
