@@ -28,13 +28,14 @@ from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, 
                                memory_estimate, init_distributed, CheckpointError, _checkpoint_folder)
 
 # %% auto #0
-__all__ = ['TWIN_CAPTIONS', 'SYNTHETIC_COEF_LR', 'RANGES', 'RUN_FORMAT', 'RUN_ARTEFACTS', 'RESULT_OPTIONS', 'per_category_r1',
-           'twin_pair_accuracy', 'eval_loaders', 'encode_split', 'split_results', 'evaluate_split', 'report',
-           'DataPathMissing', 'resolve_data', 'default_pretrained', 'default_coef_lr', 'check_ranges', 'check_choices',
-           'is_run_dir', 'check_run_out', 'clear_run', 'write_run', 'read_run', 'check_resume', 'train_pairs',
-           'check_train_split', 'check_eval_videos', 'Diverged', 'DivergenceCallback', 'train', 'vtr_train',
-           'parse_pp_params', 'embedding_vectors', 'encode_bank', 'postprocess_split', 'vtr_eval',
-           'evaluate_checkpoint', 'vtr_train_main', 'vtr_eval_main', 'zero_shot', 'compare_methods', 'summarize']
+__all__ = ['TWIN_CAPTIONS', 'SYNTHETIC_COEF_LR', 'RANGES', 'RUN_FORMAT', 'RUN_ARTEFACTS', 'RESULT_OPTIONS', 'CLIP4CLIP_ALIASES',
+           'CLIP4CLIP_REFUSED', 'per_category_r1', 'twin_pair_accuracy', 'eval_loaders', 'encode_split',
+           'split_results', 'evaluate_split', 'report', 'DataPathMissing', 'resolve_data', 'default_pretrained',
+           'default_coef_lr', 'check_ranges', 'check_choices', 'is_run_dir', 'check_run_out', 'clear_run', 'write_run',
+           'read_run', 'check_resume', 'train_pairs', 'check_train_split', 'check_eval_videos', 'Diverged',
+           'DivergenceCallback', 'train', 'vtr_train', 'parse_pp_params', 'embedding_vectors', 'encode_bank',
+           'postprocess_split', 'vtr_eval', 'evaluate_checkpoint', 'vtr_train_main', 'vtr_eval_main', 'zero_shot',
+           'compare_methods', 'summarize']
 
 # %% ../nbs/14_cli.ipynb #67168789
 def per_category_r1(sims: torch.Tensor, gt: torch.Tensor, captions) -> dict:
@@ -602,8 +603,22 @@ def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset=
     return res
 
 # %% ../nbs/14_cli.ipynb #d2b5c6ce
-def vtr_train_main(argv: list[str] | None = None): run_cli(vtr_train, argv)
-def vtr_eval_main(argv: list[str] | None = None): run_cli(vtr_eval, argv)
+CLIP4CLIP_ALIASES = {"--max_words": "--words", "--max_frames": "--frames", "--sim_header": "--method"}  # same meaning, our name
+CLIP4CLIP_REFUSED = {   # CLIP4Clip flags with no one-to-one meaning here: what to pass instead
+    "--train_csv": "give the dataset folder with --data-path (annotations and videos/, read as 02_data describes)",
+    "--val_csv": "give the dataset folder with --data-path; the split files are found in it",
+    "--features_path": "give the dataset folder with --data-path; videos are read from its videos/ folder",
+    "--slice_framepos": "frames are always sampled uniformly over the clip (CLIP4Clip's --slice_framepos 2); set --frames",
+    "--feature_framerate": "not needed: frames are decoded from the videos themselves; set --frames",
+    "--freeze_layer_num": "freezing the first N layers is not supported: use --vision frozen (image tower) or --freeze-backbone",
+    "--init_model": "continue a run with --resume RUN; start from a local open_clip checkpoint with --pretrained FILE",
+    "--batch_size_val": "vtr_train evaluates with its --batch-size; vtr_eval takes --batch-size"}
+
+def vtr_train_main(argv: list[str] | None = None): run_cli(vtr_train, argv, short=CLIP4CLIP_ALIASES, refused=CLIP4CLIP_REFUSED)
+def vtr_eval_main(argv: list[str] | None = None):
+    run_cli(vtr_eval, argv, short={"--batch_size_val": "--batch_size"},
+            refused={k: v for k, v in CLIP4CLIP_REFUSED.items() if k != "--batch_size_val"})
+
 
 # %% ../nbs/14_cli.ipynb #c4262dfd
 def zero_shot(method: str = "meanP", backbone: str = SYNTHETIC_BACKBONE, pretrained: str | None = "synthetic",

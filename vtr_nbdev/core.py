@@ -17,8 +17,8 @@ import torch.nn as nn
 __all__ = ['TMP_PREFIX', 'HEADS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device',
            'autocast_dtype', 'file_mode', 'fsync_path', 'commit_file', 'EmbBundle', 'VideoEmb', 'TextEmb', 'ScoreOut',
            'HeadConfig', 'RetrievalHead', 'register_head', 'build_head', 'core_info', 'cache_root', 'hash_tensors',
-           'live_output', 'progress', 'dashes_to_underscores', 'UserError', 'OptionError', 'run_cli', 'run_captured',
-           'print_core_info', 'vtr_core_info']
+           'live_output', 'progress', 'dashes_to_underscores', 'UserError', 'OptionError', 'dashed_help', 'run_cli',
+           'run_captured', 'print_core_info', 'vtr_core_info']
 
 # %% ../nbs/00_core.ipynb #24e13f04
 def _expand_mask(mask: torch.Tensor, x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -287,13 +287,15 @@ def progress(items, label: str, show: bool = True, total: int | None = None):
 
 # %% ../nbs/00_core.ipynb #9798711f
 def dashes_to_underscores(argv: list[str], short: dict | None = None) -> list[str]:
-    "Short aliases expanded (`short={'-k': '--k'}`), then option names with dashes -> underscores (`--batch-size=64` -> `--batch_size=64`); values and positionals untouched."
-    out = []
+    """Option names with dashes -> underscores (`--batch-size=64` -> `--batch_size=64`), then aliases expanded, in either
+    spelling and in the `--name=value` form (`short={'-k': '--k', '--max_words': '--words'}`); values and positionals untouched."""
+    alias, out = short or {}, []
     for a in argv:
-        a = (short or {}).get(a, a)
+        a = alias.get(a, a)
         if a.startswith("--"):
             name, eq, val = a[2:].partition("=")
-            a = "--" + name.replace("-", "_") + eq + val
+            opt = "--" + name.replace("-", "_")
+            a = alias.get(opt, opt) + eq + val
         out.append(a)
     return out
 
@@ -316,16 +318,29 @@ def _one_line(cmd: str, msg) -> str:
     msg = _CALLBACK_WRAP.sub("", " ".join(lines))
     return msg if msg.startswith(f"{cmd}: ") else f"{cmd}: {msg}"
 
+# %% ../nbs/00_core.ipynb #191aef67
+def _dashed(text: str) -> str: return re.sub(r"(?<![\w-])--(\w+)", lambda m: "--" + m.group(1).replace("_", "-"), text)
+
+def dashed_help(parser):
+    "`parser` (argparse) with its usage and help showing options as `--batch-size`, the spelling of the docs; parsing is unchanged."
+    fmt_help, fmt_usage = parser.format_help, parser.format_usage
+    parser.format_help, parser.format_usage = (lambda: _dashed(fmt_help())), (lambda: _dashed(fmt_usage()))
+    return parser
+
 # %% ../nbs/00_core.ipynb #eab1735b
 def run_cli(func, argv: list[str] | None = None, short: dict | None = None,
-            prog: str | None = None): # the command's name in messages (default: `func.__name__`)
+            prog: str | None = None, # the command's name in messages (default: `func.__name__`)
+            refused: dict | None = None): # option (underscore spelling) -> why it is not taken and what to pass instead
     "Parse `argv` (default `sys.argv[1:]`) for a `call_parse` function (either option spelling, `short` aliases) and call it; errors exit as described above."
     import sys, inspect, traceback
     from fastcore.script import anno_parser
     cmd = prog or getattr(func, "__name__", "vtr_nbdev")
     def fail(msg, code): print(_one_line(cmd, msg), file=sys.stderr); raise SystemExit(code) from None
     try:
-        args = anno_parser(func, prog=cmd).parse_args(dashes_to_underscores(sys.argv[1:] if argv is None else list(argv), short))
+        argv = dashes_to_underscores(sys.argv[1:] if argv is None else list(argv), short)
+        for a in argv:
+            if a.partition("=")[0] in (refused or {}): raise OptionError(f"{a.partition('=')[0]}: {refused[a.partition('=')[0]]}")
+        args = dashed_help(anno_parser(func, prog=cmd)).parse_args(argv)
         params = inspect.signature(func).parameters   # drop the parser's own extras (--pdb, --xtra)
         return func(**{k: v for k, v in vars(args).items() if k in params})
     except UserError as e: fail(str(e) or type(e).__name__, 2)

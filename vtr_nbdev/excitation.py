@@ -30,14 +30,14 @@ def resolve_act(act: str, ratio: float) -> str:
 class FrameFC(nn.Module):
     "Squeeze (mean over D of each real frame) -> FC F->H -> act -> FC H->F: frame logits (B,F). Base of `Excitation` and `Aggregation`."
     def __init__(self, n_frames: int, # F: the fixed number of frame slots (clips are padded to it)
-                 ratio: float = 0.25, # r: hidden size H = round(F / r); r > 1 squeezes, r < 1 expands
+                 ratio: float = 0.25, # r: hidden size H = int(F // r) (the reference's float floor), at least 1; r > 1 squeezes, r < 1 expands
                  act: str = "auto", # 'auto' (ReLU for r > 1, ReLU6 otherwise), 'relu', 'relu6', 'gelu', 'tanh'
                 ):
         super().__init__()
         if n_frames < 1: raise ValueError(f"{type(self).__name__}: n_frames must be >= 1, got {n_frames}")
         if not ratio > 0: raise ValueError(f"{type(self).__name__}: the reduction ratio must be > 0, got {ratio}")
         self.n_frames, self.ratio, self.act_name = n_frames, ratio, resolve_act(act, ratio)
-        self.hidden = max(1, round(n_frames / ratio))
+        self.hidden = max(1, int(n_frames // ratio))      # the reference's int(F // r): 12 // 0.1 = 119.0
         self.fc1, self.act, self.fc2 = nn.Linear(n_frames, self.hidden), _ACTS[self.act_name](), nn.Linear(self.hidden, n_frames)
         _init_new(self)        # the reference's init: N(0, 0.02) weights, zero biases
 
@@ -83,7 +83,7 @@ class Aggregation(FrameFC):
 @dataclass
 class EAConfig(HeadConfig):
     """EA parameter-free type. `n_frames` is FIXED per model: the FC layers have one input per frame slot, so every clip
-    is padded to `n_frames` (a clip with another frame count raises). Ratios r: hidden = round(n_frames / r), r > 1
+    is padded to `n_frames` (a clip with another frame count raises). Ratios r: hidden = int(n_frames // r) (at least 1), r > 1
     squeezes, r < 1 expands; activations 'auto' = ReLU for r > 1 else ReLU6. `use_aggregation=False` pools by masked mean."""
     use_excitation: bool = True
     use_aggregation: bool = True
@@ -142,11 +142,13 @@ class EAHead(RetrievalHead):
 class EASeqConfig(EAConfig):
     """EA sequential type: excitation -> temporal module (+ residual) -> aggregation (or masked mean with
     `use_aggregation=False`: the 'excitation + seq + meanP' variant). `seq_type` 'transf' (seqTransf's transformer,
-    `n_layers`, `n_heads` 0 = D/64, `max_positions`) or 'lstm' (seqLSTM's). `n_frames` is fixed per model (see `EAConfig`)."""
+    `n_layers`, `n_heads` 0 = D/64, `max_positions`, LayerNorm eps `ln_eps`) or 'lstm' (seqLSTM's). `n_frames` is fixed per
+    model (see `EAConfig`)."""
     seq_type: str = "transf"
     n_layers: int = 4
     n_heads: int = 0
     max_positions: int = 77
+    ln_eps: float = 1e-12           # CLIP4Clip's LayerNorm eps, as seqTransf
 
 @register_head("ea_seq")
 class EASeqHead(EAHead):
@@ -155,7 +157,7 @@ class EASeqHead(EAHead):
     def __init__(self, cfg: EASeqConfig):
         super().__init__(cfg)
         if cfg.seq_type == "transf":
-            self.temporal_transformer = TemporalTransformer(cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions)
+            self.temporal_transformer = TemporalTransformer(cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions, cfg.ln_eps)
         elif cfg.seq_type == "lstm": self.lstm = nn.LSTM(cfg.dim, cfg.dim, num_layers=1, batch_first=True)
         else: raise ValueError(f"ea_seq: seq_type must be 'transf' or 'lstm', got {cfg.seq_type!r}")
 

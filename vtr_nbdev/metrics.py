@@ -15,10 +15,10 @@ import torch.nn.functional as F
 from .core import commit_file
 
 # %% auto #0
-__all__ = ['PROTOCOLS', 'INVGC_GRID', 'POSTPROCESSORS', 'retrieval_ranks', 'v2t_ranks', 'metrics_from_ranks', 't2v_metrics',
-           'v2t_metrics', 'retrieval_metrics', 'format_metrics', 'infer_protocol', 'k_occurrence', 'skewness',
-           'hubness', 'plot_k_occurrence', 'results_dict', 'format_results', 'write_results', 'read_results',
-           'dual_softmax', 'bank_normaliser', 'inverted_softmax', 'qb_norm', 'db_norm', 'invgc_message',
+__all__ = ['PROTOCOLS', 'V2T_RULES', 'INVGC_GRID', 'POSTPROCESSORS', 'retrieval_ranks', 'v2t_ranks', 'metrics_from_ranks',
+           't2v_metrics', 'v2t_metrics', 'retrieval_metrics', 'format_metrics', 'infer_protocol', 'k_occurrence',
+           'skewness', 'hubness', 'plot_k_occurrence', 'results_dict', 'format_results', 'write_results',
+           'read_results', 'dual_softmax', 'bank_normaliser', 'inverted_softmax', 'qb_norm', 'db_norm', 'invgc_message',
            'invgc_messages', 'invgc', 'tune_invgc', 'rsum', 'postprocess_params', 'postprocess',
            'postprocess_retrieval', 'postprocess_results']
 
@@ -52,9 +52,9 @@ def retrieval_ranks(sims, # (T,V) scores, higher = more similar (tensor or array
 def v2t_ranks(sims, # (T,V) scores
               gt=None, # (T,) index of each text's video; None = arange
               chunk: int = 1024, # rows (by='caption') or video columns (by='video') handled at once
-              by: str = "caption", # 'caption': wrong captions ahead of the best own one; 'video': wrong caption groups (CLIP4Clip)
+              by: str = "video", # 'video': wrong caption groups ahead (CLIP4Clip, default); 'caption': wrong captions ahead
              ) -> torch.Tensor: # (V,) long 1-based rank of each video's best own caption
-    "Video-to-text rank of each video: how many wrong captions (or caption groups) score at least as high as its best own caption, plus one."
+    "Video-to-text rank of each video: how many wrong caption groups (or captions) score at least as high as its best own caption, plus one."
     sims, gt = _check(sims, gt)
     T, V = sims.shape
     if by not in ("caption", "video"): raise ValueError(f"by must be 'caption' or 'video', got {by!r}")
@@ -87,13 +87,13 @@ def t2v_metrics(sims, gt=None) -> dict:
     "Text-to-video metrics for sims (T,V) and each text's video `gt` (T,) (None = diagonal)."
     return metrics_from_ranks(retrieval_ranks(sims, gt))
 
-def v2t_metrics(sims, gt=None, by: str = "caption") -> dict:
-    "Video-to-text metrics: each video's best-ranked own caption among all texts (one caption per video: the transpose)."
+def v2t_metrics(sims, gt=None, by: str = "video") -> dict:
+    "Video-to-text metrics: each video's own caption group among all groups (`by='video'`, CLIP4Clip) or its best own caption among all texts (`by='caption'`)."
     return metrics_from_ranks(v2t_ranks(sims, gt, by=by))
 
-def retrieval_metrics(sims, gt=None) -> dict:
-    "Both directions: `{'t2v': {...}, 'v2t': {...}}` with R@1, R@5, R@10, MdR, MnR."
-    return {"t2v": t2v_metrics(sims, gt), "v2t": v2t_metrics(sims, gt)}
+def retrieval_metrics(sims, gt=None, v2t_by: str = "video") -> dict:
+    "Both directions: `{'t2v': {...}, 'v2t': {...}}` with R@1, R@5, R@10, MdR, MnR (video->text rule `v2t_by`)."
+    return {"t2v": t2v_metrics(sims, gt), "v2t": v2t_metrics(sims, gt, by=v2t_by)}
 
 def format_metrics(metrics: dict, digits: int = 1) -> str:
     "A compact table of `retrieval_metrics` output (or of one direction's dict)."
@@ -108,7 +108,8 @@ def format_metrics(metrics: dict, digits: int = 1) -> str:
 PROTOCOLS = {
     "one_caption": "one caption per video (MSR-VTT 1k-A, LSMDC): T == V, each video is the target of exactly one text",
     "all_captions": "all captions of every video are queries (MSR-VTT full, MSVD, VATEX): t2v ranks each caption among "
-                    "the V videos; v2t ranks each video's best-ranked own caption among all T captions",
+                    "the V videos; v2t ranks each video's own caption group among the V groups (CLIP4Clip; `v2t_by='caption'`: "
+                    "its best-ranked own caption among all T captions)",
     "paragraph": "paragraph retrieval (DiDeMo, ActivityNet Captions): each video's captions joined in order into one query",
 }
 
@@ -180,7 +181,7 @@ def results_dict(sims, # (T,V) text->video scores (post-processed for t2v, if an
                  gt=None, # (T,) video index of each text; None = diagonal
                  sims_v2t=None, # (V,T) video->text scores when post-processed on their own; None: `sims` serves both ways
                  paragraph: bool = False, # texts are joined paragraphs (DiDeMo, ActivityNet)
-                 v2t_by: str = "caption", # video->text rule with several captions per video (see `v2t_ranks`)
+                 v2t_by: str = "video", # video->text rule with several captions per video: 'video' (CLIP4Clip) | 'caption' (see `v2t_ranks`)
                  k: int = 10, # k of the hubness diagnostics
                  **extra, # more fields stored as given (dataset, split, categories, postprocess, ...)
                 ) -> dict:
@@ -200,6 +201,8 @@ def results_dict(sims, # (T,V) text->video scores (post-processed for t2v, if an
     return res
 
 # %% ../nbs/10_metrics.ipynb #21af1711
+V2T_RULES = {"video": "caption groups, as CLIP4Clip", "caption": "single captions"}
+
 def _params_str(p: dict) -> str:
     return ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in p.items())
 
@@ -214,7 +217,8 @@ def format_results(res: dict, # a `results_dict` (or the same read back from its
     rows = {"t2v": res["t2v"], "v2t": res["v2t"]}
     if before: rows = {"t2v raw": before["t2v"], f"t2v {pp['method']}": res["t2v"], "v2t raw": before["v2t"], f"v2t {pp['method']}": res["v2t"]}
     lines.append(format_metrics(rows, digits))
-    lines.append(f"protocol {res.get('protocol', '?')} (v2t by {res.get('v2t_by', 'caption')}): texts {res.get('n_texts')}, "
+    by = res.get("v2t_by", "caption")                                    # records written before the default changed: caption
+    lines.append(f"protocol {res.get('protocol', '?')} (v2t by {by}: {V2T_RULES.get(by, '?')}): texts {res.get('n_texts')}, "
                  f"videos {res.get('n_videos')}, chance R@1 = {res.get('chance_R@1', float('nan')):.2f}%")
     hub = res.get("hubness")
     if hub:
@@ -506,7 +510,7 @@ def postprocess_retrieval(method: str, # 'dsl' | 'qbnorm' | 'dbnorm' | 'invgc'
 
 def postprocess_results(method: str, sims, gt=None, *, peeked: dict | None = None, units: str = "",
                         params_t2v: dict | None = None, params_v2t: dict | None = None, paragraph: bool = False,
-                        v2t_by: str = "caption", k: int = 10, **inputs) -> tuple:
+                        v2t_by: str = "video", k: int = 10, **inputs) -> tuple:
     """Results record of `method` applied to both directions (`inputs` as in `postprocess_retrieval`), with the raw
     numbers under `postprocess['before']`; returns (record, t2v scores (T,V), v2t scores (V,T))."""
     before = results_dict(sims, gt, paragraph=paragraph, v2t_by=v2t_by, k=k)

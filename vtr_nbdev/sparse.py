@@ -18,7 +18,7 @@ from .temporal import TemporalTransformer
 
 # %% auto #0
 __all__ = ['STOP_WORDS', 'S3MA_PAPER_SCALE', 'S3MA_ABLATIONS', 'word_pieces', 'caption_vocabulary', 'synthetic_vocabulary',
-           'bpe_vocabulary', 'word_first_token', 'kmeans', 'sparse_code', 'sparse_rep', 'concept_targets',
+           'bpe_vocabulary', 'word_tokens', 'caption_words', 'kmeans', 'sparse_code', 'sparse_rep', 'concept_targets',
            'alignment_loss', 'fine_similarity', 'S3MAConfig', 'S3MAHead', 'show_concept', 'concept_table',
            'top_concepts']
 
@@ -78,11 +78,14 @@ def bpe_vocabulary(n: int = 5000, stop_words=STOP_WORDS) -> list[str]:
     return out
 
 # %% ../nbs/08_sparse.ipynb #0775de8d
-def word_first_token(word: str) -> int:
-    "The id of the first BPE token of a single `word` (what identifies the word inside a caption)."
-    ids = _bpe().encode(word)
+def word_tokens(word: str) -> tuple[int, ...]:
+    "The BPE ids of a single `word` as it appears in a tokenized caption: its pieces, only the last one ending in '</w>'."
+    tok = _bpe()
+    ids = tok.encode(word)
     if not ids: raise ValueError(f"the word {word!r} has no BPE token")
-    return ids[0]
+    if any(tok.decoder[i].endswith("</w>") for i in ids[:-1]):
+        raise ValueError(f"{word!r} is several words for CLIP's tokenizer ({[tok.decoder[i] for i in ids]}); the vocabulary takes single words")
+    return tuple(ids)
 
 @functools.lru_cache(maxsize=1)
 def _word_end_table() -> torch.Tensor:
@@ -93,6 +96,21 @@ def _word_end_table() -> torch.Tensor:
         if s.endswith("</w>"): end[i] = True
     end[tok.sot_token_id] = end[tok.eot_token_id] = True
     return end
+
+def caption_words(tokens: torch.Tensor, # (B,L) long BPE ids
+                  word_mask: torch.Tensor, # (B,L) bool, True = real token
+                  word_end: torch.Tensor, # (vocab,) bool: the token closes a word (or is start/end of text)
+                 ) -> list[list[tuple[int, ...]]]: # per caption, its words as id tuples, in order
+    "Cut each caption into words after every word-closing token; tokens outside the mask end the current word and are dropped."
+    out = []
+    for ids, ends, real in zip(tokens.long().tolist(), word_end[tokens.long()].tolist(), word_mask.bool().tolist()):
+        words, cur = [], []
+        for t, end, ok in zip(ids, ends, real):
+            if not ok: cur = []; continue
+            cur.append(t)
+            if end: words.append(tuple(cur)); cur = []
+        out.append(words)
+    return out
 
 # %% ../nbs/08_sparse.ipynb #bae1cefd
 def kmeans(x: torch.Tensor, # points (N,D)
@@ -155,19 +173,16 @@ def sparse_rep(codes: torch.Tensor, # (...,K)
 # %% ../nbs/08_sparse.ipynb #926f1c40
 def concept_targets(tokens: torch.Tensor, # (B,L) long BPE ids (start token, words, end token, padding)
                     word_mask: torch.Tensor, # (B,L) bool, True = real token
-                    token_to_concept: torch.Tensor, # (vocab,) long: concept of the word a token starts, -1 = none
+                    word_to_concept: dict, # whole word (tuple of BPE ids, see `word_tokens`) -> concept index
                     word_end: torch.Tensor, # (vocab,) bool: the token closes a word (or is start/end of text)
                     n_concepts: int, # K
                    ) -> torch.Tensor: # y (B,K) float in {0,1}
-    "Which concepts a caption's words belong to: 1 for every concept of a word that starts in the caption."
-    tokens = tokens.long()
-    starts = torch.ones_like(word_mask, dtype=torch.bool)
-    starts[:, 1:] = word_end[tokens[:, :-1]]                         # a word starts after a word end
-    conc = token_to_concept[tokens]                                   # (B,L)
-    hit = starts & word_mask.bool() & (conc >= 0)
-    y = torch.zeros(tokens.shape[0], n_concepts + 1, device=tokens.device)
-    y.scatter_(1, torch.where(hit, conc, torch.full_like(conc, n_concepts)), 1.0)   # misses go to a dump column
-    return y[:, :n_concepts]
+    "Which concepts a caption's words belong to: 1 for the concept of every whole vocabulary word in the caption."
+    hits = [(b, word_to_concept[w]) for b, words in enumerate(caption_words(tokens, word_mask, word_end))
+            for w in words if w in word_to_concept]
+    y = torch.zeros(tokens.shape[0], n_concepts, device=tokens.device)
+    if hits: y[tuple(torch.tensor(hits, device=tokens.device).T)] = 1.0
+    return y
 
 def alignment_loss(z_text: torch.Tensor, # sentence concept logits (B,K)
                    z_video: torch.Tensor | None, # paired videos' concept logits (B,K), or None
@@ -214,6 +229,7 @@ class S3MAConfig(HeadConfig):
     random_init: bool = False       # concept vectors start random (word groups still from k-means)
     temporal: str = "meanP"         # 'meanP' (mean of frames) | 'seqTransf' (CLIP4Clip's temporal transformer)
     n_layers: int = 4               # temporal transformer depth (temporal='seqTransf')
+    ln_eps: float = 1e-12           # its LayerNorm eps (CLIP4Clip's value)
     kmeans_iters: int = 50          # Lloyd iterations of the concept initialisation
     seed: int = 0                   # seed of the concept initialisation
 
@@ -243,13 +259,12 @@ class S3MAHead(RetrievalHead):
         self.align_bias = nn.Parameter(torch.tensor(b0), requires_grad=cfg.learn_align_bias and cfg.use_alignment)
         if not (cfg.use_sparse or cfg.use_alignment):                 # no sparse space at all: the concepts are unused
             for p in (self.concepts, self.code_log_temp, self.code_bias): p.requires_grad_(False)
-        self.temporal_transformer = TemporalTransformer(cfg.dim, cfg.n_layers) if cfg.temporal == "seqTransf" else None
+        self.temporal_transformer = TemporalTransformer(cfg.dim, cfg.n_layers, ln_eps=cfg.ln_eps) if cfg.temporal == "seqTransf" else None
         self.pairwise = cfg.use_fine                                  # coarse-only scoring is two matrix products
-        self.word_token = [word_first_token(w) for w in self.words]
+        self.word_tokens = [word_tokens(w) for w in self.words]       # each word's BPE ids, as inside a caption
         self.register_buffer("word_concept", torch.arange(W) % K)
-        self.register_buffer("token_to_concept", torch.full((len(_bpe().encoder),), -1, dtype=torch.long))
         self.register_buffer("word_end", _word_end_table().clone(), persistent=False)
-        self._build_token_map()
+        self._build_word_map()
 
     @staticmethod
     def _vocabulary(cfg) -> list[str]:
@@ -260,15 +275,14 @@ class S3MAHead(RetrievalHead):
             return list(dict.fromkeys(w.lower() for w in cfg.words))   # unique, order kept
         raise ValueError(f"S3MA: vocab must be 'synthetic', 'bpe' or 'words'; got {cfg.vocab!r}")
 
-    @torch.no_grad()
-    def _build_token_map(self):
-        "Fill `token_to_concept` from `word_concept` (first token of each word; the first word wins a shared token)."
-        self.token_to_concept.fill_(-1)
-        owner: dict[int, str] = {}
-        self.token_collisions = []
-        for w, t, k in zip(self.words, self.word_token, self.word_concept.tolist()):
-            if t in owner: self.token_collisions.append((w, owner[t])); continue
-            owner[t] = w; self.token_to_concept[t] = k
+    def _build_word_map(self):
+        "`word_to_concept`: whole word (its BPE id tuple) -> concept, from `word_concept` (distinct words never share a tuple)."
+        self.word_to_concept = dict(zip(self.word_tokens, self.word_concept.tolist()))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        state_dict.pop(prefix + "token_to_concept", None)            # older checkpoints: a first-token table, now derived
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+        self._build_word_map()                                         # follow the loaded `word_concept`
 
     def concept_words(self, k: int) -> list[str]:
         "The words concept `k` refers to."
@@ -292,7 +306,7 @@ def _init_concepts(self: S3MAHead, word_vecs: torch.Tensor) -> S3MAHead:
         centres = torch.randn(cfg.n_concepts, cfg.dim, generator=g)
     self.concepts.copy_(F.normalize(centres, dim=-1).to(self.concepts))
     self.word_concept.copy_(assign.to(self.word_concept))
-    self._build_token_map()
+    self._build_word_map()
     return self
 
 @patch
@@ -321,7 +335,6 @@ def init_from_backbone(self: S3MAHead, backbone) -> dict:
     info = {"words": len(self.words), "concepts": self.cfg.n_concepts}
     if self.temporal_transformer is not None: info["temporal"] = self.temporal_transformer.init_from_text_tower(backbone)
     self.init_concepts(self.word_embeddings(backbone).to(self.concepts.device))
-    info["collisions"] = len(self.token_collisions)
     return info
 
 # %% ../nbs/08_sparse.ipynb #818ff601
@@ -367,7 +380,7 @@ def encode_text(self: S3MAHead, sent_feat: torch.Tensor, word_feats: torch.Tenso
         if self.cfg.use_sparse: out["sent_sp"] = sparse_rep(a_t, self._concepts_n())
         if self.training and self.cfg.use_alignment and tokens is not None:
             out["code_logits"] = z_t
-            out["concept_target"] = concept_targets(tokens.to(s.device), word_mask.to(s.device), self.token_to_concept,
+            out["concept_target"] = concept_targets(tokens.to(s.device), word_mask.to(s.device), self.word_to_concept,
                                                     self.word_end, self.cfg.n_concepts)
     return TextEmb(**out)
 

@@ -5,6 +5,7 @@
 # %% ../nbs/05_temporal.ipynb #1ebf6bd3
 from __future__ import annotations
 from dataclasses import dataclass
+from functools import partial
 
 import torch
 import torch.nn as nn
@@ -16,8 +17,9 @@ from .core import (masked_mean, VideoEmb, TextEmb, ScoreOut, HeadConfig, Retriev
                             register_head)
 
 # %% auto #0
-__all__ = ['LooseHead', 'MeanPConfig', 'MeanPHead', 'SeqLSTMConfig', 'SeqLSTMHead', 'padding_attn_mask', 'TemporalTransformer',
-           'SeqTransfConfig', 'SeqTransfHead', 'TightTransfConfig', 'TightTransfHead']
+__all__ = ['LooseHead', 'MeanPConfig', 'MeanPHead', 'SeqLSTMConfig', 'SeqLSTMHead', 'padding_attn_mask', 'copy_from_text_tower',
+           'TemporalTransformer', 'SeqTransfConfig', 'SeqTransfHead', 'CrossPooler', 'TightTransfConfig',
+           'TightTransfHead']
 
 # %% ../nbs/05_temporal.ipynb #7f335659
 def _check_prefix(frame_mask: torch.Tensor):
@@ -103,15 +105,29 @@ def _text_tower(src):
     if t is None or not hasattr(t, "transformer"): raise TypeError(f"no CLIP-style text tower found in {type(src).__name__}")
     return t
 
+@torch.no_grad()
+def copy_from_text_tower(backbone, positions: nn.Embedding, transformer: nn.Module, name: str = "position_embeddings") -> list[str]:
+    "CLIP4Clip's init trick: the text tower's first position rows into `positions`, its first blocks into `transformer`, where shapes match."
+    t, copied = _text_tower(backbone), []
+    pe, n = t.positional_embedding, min(len(t.positional_embedding), positions.num_embeddings)
+    if pe.shape[1] == positions.embedding_dim:
+        positions.weight[:n] = pe[:n].to(positions.weight)
+        copied.append(f"{name}[:{n}]")
+    for i, (src, dst) in enumerate(zip(t.transformer.resblocks, transformer.resblocks)):
+        s, d = src.state_dict(), dst.state_dict()
+        if s.keys() != d.keys() or any(s[k].shape != d[k].shape for k in s): continue
+        dst.load_state_dict(s); copied.append(f"transformer.resblocks.{i}")
+    return copied
+
 # %% ../nbs/05_temporal.ipynb #c60fce71
 class TemporalTransformer(nn.Module):
     "Frame position embeddings + CLIP-style transformer over real frames + residual: (B,F,D), (B,F) -> (B,F,D)."
-    def __init__(self, dim: int, n_layers: int = 4, n_heads: int = 0, max_positions: int = 77):
+    def __init__(self, dim: int, n_layers: int = 4, n_heads: int = 0, max_positions: int = 77, ln_eps: float = 1e-12):
         super().__init__()
         self.dim, self.n_heads, self.max_positions = dim, n_heads or max(1, dim // 64), max_positions
         if dim % self.n_heads: raise ValueError(f"dim {dim} is not divisible by n_heads {self.n_heads}")
         self.frame_position_embeddings = nn.Embedding(max_positions, dim)
-        self.transformer = Transformer(dim, n_layers, self.n_heads, act_layer=QuickGELU)
+        self.transformer = Transformer(dim, n_layers, self.n_heads, act_layer=QuickGELU, norm_layer=partial(LayerNorm, eps=ln_eps))
         _init_new(self)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -125,25 +141,16 @@ class TemporalTransformer(nn.Module):
     @torch.no_grad()
     def init_from_text_tower(self, backbone) -> list[str]:
         "Copy CLIP's text position embeddings and first text layers where shapes match; returns what was copied."
-        t, copied = _text_tower(backbone), []
-        pe = t.positional_embedding
-        n = min(len(pe), self.max_positions)
-        if pe.shape[1] == self.dim:
-            self.frame_position_embeddings.weight[:n] = pe[:n].to(self.frame_position_embeddings.weight)
-            copied.append(f"frame_position_embeddings[:{n}]")
-        for i, (src, dst) in enumerate(zip(t.transformer.resblocks, self.transformer.resblocks)):
-            s, d = src.state_dict(), dst.state_dict()
-            if s.keys() != d.keys() or any(s[k].shape != d[k].shape for k in s): continue
-            dst.load_state_dict(s); copied.append(f"transformer.resblocks.{i}")
-        return copied
+        return copy_from_text_tower(backbone, self.frame_position_embeddings, self.transformer, "frame_position_embeddings")
 
 # %% ../nbs/05_temporal.ipynb #77db3e65
 @dataclass
 class SeqTransfConfig(HeadConfig):
-    "seqTransf: `n_layers` blocks, `n_heads` (0 = D/64, at least 1), a position table of `max_positions` rows."
+    "seqTransf: `n_layers` blocks, `n_heads` (0 = D/64, at least 1), a position table of `max_positions` rows, LayerNorm eps `ln_eps`."
     n_layers: int = 4
     n_heads: int = 0
     max_positions: int = 77
+    ln_eps: float = 1e-12           # CLIP4Clip's LayerNorm eps (torch's default is 1e-5)
 
 @register_head("seqTransf")
 class SeqTransfHead(LooseHead):
@@ -151,7 +158,7 @@ class SeqTransfHead(LooseHead):
     config_cls = SeqTransfConfig
     def __init__(self, cfg: SeqTransfConfig):
         super().__init__(cfg)
-        self.temporal_transformer = TemporalTransformer(cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions)
+        self.temporal_transformer = TemporalTransformer(cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions, cfg.ln_eps)
 
     def temporal(self, frame_feats, frame_mask): return self.temporal_transformer(frame_feats, frame_mask)
     def init_from_text_tower(self, backbone) -> list[str]:
@@ -159,17 +166,29 @@ class SeqTransfHead(LooseHead):
         return self.temporal_transformer.init_from_text_tower(backbone)
 
 # %% ../nbs/05_temporal.ipynb #758b4545
+class CrossPooler(nn.Module):
+    "CLIP4Clip's pooler of the cross encoder: LayerNorm, first token, Linear, QuickGELU: (P,S,D) -> (P,D)."
+    def __init__(self, dim: int, ln_eps: float = 1e-12):
+        super().__init__()
+        self.ln_pool, self.dense, self.activation = LayerNorm(dim, eps=ln_eps), nn.Linear(dim, dim), QuickGELU()
+
+    def forward(self, hidden: torch.Tensor) -> torch.Tensor:
+        "hidden (P,S,D) -> (P,D); the LayerNorm is per token, so only the first token is normalised."
+        return self.activation(self.dense(self.ln_pool(hidden[:, 0])))
+
 @dataclass
 class TightTransfConfig(HeadConfig):
-    "tightTransf: cross encoder depth/heads, position table size, and pairs per forward slice inside `score`."
+    "tightTransf: cross encoder depth/heads, position table size, LayerNorm eps, optional type embeddings, pairs per slice in `score`."
     n_layers: int = 4
     n_heads: int = 0
     max_positions: int = 77
     pair_batch: int = 4096
+    ln_eps: float = 1e-12               # CLIP4Clip's LayerNorm eps (torch's default is 1e-5)
+    use_type_embeddings: bool = False   # add text/video type rows to the input (commented out in CLIP4Clip's CrossEmbeddings)
 
 @register_head("tightTransf")
 class TightTransfHead(RetrievalHead):
-    "Cross encoder over [sentence; frames] -> one logit per (text, video) pair."
+    "CLIP4Clip's cross encoder over [sentence; frames] + `similarity_dense` -> one logit per (text, video) pair."
     config_cls = TightTransfConfig
     pairwise = True
     def __init__(self, cfg: TightTransfConfig):
@@ -177,10 +196,9 @@ class TightTransfHead(RetrievalHead):
         D = cfg.dim
         self.n_heads = cfg.n_heads or max(1, D // 64)
         self.position_embeddings = nn.Embedding(cfg.max_positions, D)
-        self.type_embeddings = nn.Embedding(2, D)
-        self.ln_embed = LayerNorm(D)
-        self.transformer = Transformer(D, cfg.n_layers, self.n_heads, act_layer=QuickGELU)
-        self.pooler = nn.Linear(D, D)
+        self.type_embeddings = nn.Embedding(2, D) if cfg.use_type_embeddings else None
+        self.transformer = Transformer(D, cfg.n_layers, self.n_heads, act_layer=QuickGELU, norm_layer=partial(LayerNorm, eps=cfg.ln_eps))
+        self.pooler = CrossPooler(D, cfg.ln_eps)
         self.similarity_dense = nn.Linear(D, 1)
         _init_new(self)
         self.logit_scale.requires_grad_(False)        # unused: the cross encoder's scalar is the logit
@@ -198,12 +216,12 @@ class TightTransfHead(RetrievalHead):
     def cross(self, sent: torch.Tensor, frames: torch.Tensor, frame_mask: torch.Tensor) -> torch.Tensor:
         "Score P aligned pairs: sent (P,D), frames (P,F,D), frame_mask (P,F) -> logits (P,)"
         P, Fr, D = frames.shape
-        x = torch.cat([sent[:, None], frames], 1)                                 # (P,1+F,D)
-        types = torch.ones(1 + Fr, dtype=torch.long, device=x.device); types[0] = 0
-        x = x + self.position_embeddings.weight[:1 + Fr] + self.type_embeddings(types)
-        mask = torch.cat([torch.ones(P, 1, dtype=torch.bool, device=x.device), frame_mask], 1)
-        h = self.transformer(self.ln_embed(x), attn_mask=padding_attn_mask(mask, self.n_heads, x.dtype))
-        return self.similarity_dense(torch.tanh(self.pooler(h[:, 0]))).squeeze(-1)
+        x = torch.cat([sent[:, None], frames], 1) + self.position_embeddings.weight[:1 + Fr]     # (P,1+F,D), no LayerNorm
+        if self.type_embeddings is not None:                                                      # text = 0, video = 1
+            x = x + self.type_embeddings.weight[(torch.arange(1 + Fr, device=x.device) > 0).long()]
+        mask = torch.cat([frame_mask.new_ones(P, 1), frame_mask.bool()], 1)
+        h = self.transformer(x, attn_mask=padding_attn_mask(mask, self.n_heads, x.dtype))
+        return self.similarity_dense(self.pooler(h)).squeeze(-1)
 
     def score(self, text: TextEmb, video: VideoEmb) -> ScoreOut:
         "TextEmb[T] x VideoEmb[V] -> sims (T,V): the cross encoder's scalar for every pair, computed in batched slices."
@@ -216,8 +234,13 @@ class TightTransfHead(RetrievalHead):
                for i in range(0, T * V, n)]
         return ScoreOut(torch.cat(out).view(T, V))
 
+    def init_from_text_tower(self, backbone) -> list[str]:
+        "CLIP4Clip's init: text position table -> cross position embeddings, first text blocks -> cross encoder; returns what was copied."
+        return copy_from_text_tower(backbone, self.position_embeddings, self.transformer)
+
     def pair_cost(self) -> int:
         "Bytes of working memory per pair at inference (fp32): sequence copies, the widest block activations, attention maps."
         S, D, H = self.cfg.n_frames + 1, self.cfg.dim, self.n_heads
-        # input + embeddings + LN (3 S·D), in a block: qkv 3 S·D, attention H·S² (x2: scores, softmax), out S·D, MLP 4 S·D, residuals 2 S·D
+        # input + embeddings (3 S·D), in a block: qkv 3 S·D, attention H·S² (x2: scores, softmax), out S·D, MLP 4 S·D, residuals 2 S·D
         return 4 * (3 * S * D + 10 * S * D + 2 * H * S * S)
+
