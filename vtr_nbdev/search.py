@@ -19,7 +19,8 @@ from fastcore.basics import patch
 from .core import *
 from .video import VideoReadError
 from .data import VideoFrames
-from .model import Retriever, load_retriever, similarity, json_format, OutputExists
+from .backbone import SYNTHETIC_BACKBONE
+from .model import Retriever, build_retriever, load_retriever, similarity, json_format, OutputExists
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PARTIAL_NAME', 'INDEX_WHAT', 'LOCK_NAME',
@@ -29,9 +30,9 @@ __all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PAR
            'read_index_meta', 'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards',
            'check_index_options', 'printable', 'build_index', 'pooled_video_vector', 'pooled_text_vector',
            'build_faiss_index', 'faiss_search', 'dot_product_fit', 'scores_are_dot_products', 'SearchHit',
-           'ModelMismatch', 'SearchError', 'check_search', 'Searcher', 'vtr_index', 'format_hits', 'vtr_search',
-           'vtr_index_main', 'vtr_search_main', 'png_bytes', 'SearchWidget', 'search_widget', 'random_unit_vectors',
-           'scale_benchmark']
+           'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_retriever', 'retriever_from_record', 'Searcher',
+           'vtr_index', 'format_hits', 'vtr_search', 'vtr_index_main', 'vtr_search_main', 'png_bytes', 'SearchWidget',
+           'search_widget', 'random_unit_vectors', 'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
@@ -446,6 +447,7 @@ def build_index(video_dir, # the folder of videos
                 thumb_frames: int = 4, thumb_height: int = 48,
                 approx_threshold: int = 50_000, # from this many videos on, also build and save an HNSW index
                 checkpoint=None, # recorded in the index when `model` is a `Retriever` (the path `vtr_search` loads)
+                zero_shot: dict | None = None, # or, for a model with no checkpoint, what `zero_shot_retriever` rebuilds it from
                 device=None, show_progress: bool = True, log=print,
                 shard_size: int = 256, # clips per shard committed as encoding goes: the most a kill loses
                ) -> tuple[VideoIndex, dict]: # the saved index, and counts: encoded, reused, resumed, removed, failed (path, cause)
@@ -458,7 +460,7 @@ def build_index(video_dir, # the folder of videos
         checkpoint = model; model = load_retriever(model, device=default_device(device))
     info = dict(checkpoint=str(Path(checkpoint).resolve()) if checkpoint else None, method=model.cfg.method,
                 fingerprint=model_fingerprint(model), n_frames=model.cfg.n_frames, image_size=model.image_size,
-                sampler="uniform")
+                sampler="uniform", **({"zero_shot": zero_shot} if zero_shot and not checkpoint else {}))
     thumb = dict(frames=thumb_frames, height=thumb_height); key = dict(fingerprint=info["fingerprint"], thumb=thumb)
     out.mkdir(parents=True, exist_ok=True)
     with index_lock(out):
@@ -608,6 +610,21 @@ def check_search(k: int = 10, mode: str = "auto", query: str | None = None):
 
 PROBE_TEXTS = ("a person is talking to the camera", "a red circle moves to the left", "a dog runs on a beach at sunset")
 
+# %% ../nbs/13_search.ipynb #bd2fe1f7
+def zero_shot_retriever(method: str = "meanP", backbone: str = SYNTHETIC_BACKBONE, pretrained: str = "synthetic",
+                        n_frames: int = 8, device=None) -> Retriever:
+    "A retriever with no video training: `backbone` with `pretrained` weights and a head whose only parameter, if any, is the temperature (it does not change rankings)."
+    model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=n_frames)
+    learned = [n for n, _ in model.head.named_parameters() if n != "logit_scale"]
+    if learned: raise OptionError(f"--method {method} has trained parameters ({', '.join(learned[:2])}, ...): zero-shot takes a "
+                                  "parameter-free head (meanP); for this method pass a trained --checkpoint")
+    return model.to(default_device(device)).eval()
+
+def retriever_from_record(info: dict, checkpoint=None, device=None) -> Retriever:
+    "The model of an index's `model` record: `checkpoint` if given, else the recorded checkpoint, else the recorded zero-shot recipe."
+    if checkpoint or info.get("checkpoint"): return load_retriever(checkpoint or info["checkpoint"], device=default_device(device))
+    return zero_shot_retriever(**info["zero_shot"], device=device)
+
 # %% ../nbs/13_search.ipynb #94beda05
 class Searcher:
     "Text queries against a `VideoIndex`, scored by the model that built it."
@@ -632,9 +649,9 @@ class Searcher:
     def from_path(cls, index_path, checkpoint=None, device=None, root=None, **kw) -> "Searcher":
         "Load an index folder and its model (`checkpoint`, default: the one recorded in the index)."
         index = VideoIndex.load(index_path, root=root)
-        checkpoint = checkpoint or index.model.get("checkpoint")
-        if not checkpoint: raise SearchError(f"{index_path}: the index does not record the checkpoint it was built with; pass it with --checkpoint")
-        return cls(index, load_retriever(checkpoint, device=default_device(device)), **kw)
+        if not (checkpoint or index.model.get("checkpoint") or index.model.get("zero_shot")):
+            raise SearchError(f"{index_path}: the index does not record the checkpoint it was built with; pass it with --checkpoint")
+        return cls(index, retriever_from_record(index.model, checkpoint, device=device), **kw)
 
     @torch.no_grad()
     def encode_queries(self, queries: Sequence[str]) -> TextEmb:
@@ -720,18 +737,22 @@ def search(self: Searcher, queries, k: int = 10, mode: str = "auto", n_candidate
     return res[0] if single else res
 
 # %% ../nbs/13_search.ipynb #cf3ba9e2
-def _recorded_checkpoint(out: Path) -> str:
-    "The checkpoint the index in `out` (or its unfinished first build) was made with, for `vtr_index` without `--checkpoint`."
-    if (out / "index.json").exists(): ck = (read_index_meta(out).get("model") or {}).get("checkpoint")
-    elif json_format(out, PARTIAL_NAME) == PARTIAL_FORMAT: ck = (json.loads((out / PARTIAL_NAME).read_text()).get("model") or {}).get("checkpoint")
-    else: raise UserError(f"--checkpoint is needed to create the index {out}")
-    if not ck: raise UserError(f"{out} does not record its checkpoint; pass --checkpoint")
-    return ck
+def _recorded_model(out: Path) -> tuple:
+    "(checkpoint, zero-shot recipe) the index in `out` (or its unfinished first build) was made with, for `vtr_index` without a model option."
+    if (out / "index.json").exists(): info = read_index_meta(out).get("model") or {}
+    elif json_format(out, PARTIAL_NAME) == PARTIAL_FORMAT: info = json.loads((out / PARTIAL_NAME).read_text()).get("model") or {}
+    else: raise UserError(f"--checkpoint (a trained model) or --pretrained (zero-shot) is needed to create the index {out}")
+    if not (info.get("checkpoint") or info.get("zero_shot")): raise UserError(f"{out} does not record its checkpoint; pass --checkpoint")
+    return info.get("checkpoint"), info.get("zero_shot")
 
 @call_parse
 def vtr_index(
     video_dir: str,                   # folder of videos, searched recursively (.mp4 .mkv .webm .avi .mov)
     checkpoint: str = None,           # checkpoint folder (vtr_train's best/); default: the one the index was built with
+    backbone: str = None,             # zero-shot, no checkpoint: open_clip model name (default vtr-tiny-rn, the shipped synthetic CLIP; ViT-B-32, ...)
+    pretrained: str = None,           # zero-shot: the backbone's open_clip tag (synthetic, openai, ...) or a local weights file
+    method: str = "meanP",            # zero-shot: a parameter-free head
+    frames: int = 8,                  # zero-shot: frames sampled per clip
     out: str = None,                  # index folder (default: VIDEO_DIR/.vtr_index)
     batch_size: int = 32,             # videos per encoding batch
     workers: int = 0,                 # DataLoader worker processes for decoding
@@ -746,8 +767,12 @@ def vtr_index(
     check_video_dir(video_dir)                          # a wrong folder or --out costs nothing and deletes nothing
     out = Path(out) if out else Path(video_dir) / ".vtr_index"
     check_index_out(video_dir, out)                     # (`NoSuchFolder`, `NotAFolder`, `OutputExists`)
-    if checkpoint is None: checkpoint = _recorded_checkpoint(out)
-    build_index(video_dir, checkpoint, out, batch_size=batch_size, num_workers=workers, retry_failed=retry_failed,
+    zero_shot = dict(method=method, backbone=backbone or SYNTHETIC_BACKBONE, pretrained=pretrained or "synthetic", n_frames=frames) \
+        if (backbone or pretrained) else None
+    if zero_shot and checkpoint: raise OptionError("give --checkpoint (a trained model) or --backbone/--pretrained (zero-shot), not both")
+    if checkpoint is None and zero_shot is None: checkpoint, zero_shot = _recorded_model(out)
+    model = checkpoint or zero_shot_retriever(**zero_shot, device=device)
+    build_index(video_dir, model, out, zero_shot=zero_shot, batch_size=batch_size, num_workers=workers, retry_failed=retry_failed,
                 thumb_height=thumb_height, approx_threshold=approx_threshold, device=device, shard_size=shard_size,
                 log=functools.partial(print, flush=True))       # each line out at once: progress survives a kill
 
