@@ -8,7 +8,7 @@ import json, math, os, shutil, time, warnings
 from pathlib import Path
 
 import torch
-from fastcore.script import call_parse, store_true
+from fastcore.script import call_parse, store_true, Param
 with warnings.catch_warnings():   # fastai.layers applies torch.jit.script at import, which recent torch calls deprecated
     warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=FutureWarning, module=r"torch\.jit")
     from fastai.callback.core import Callback
@@ -23,7 +23,7 @@ from .model import (build_retriever, load_retriever, encode_loader, similarity, 
                               json_format, is_retriever_dir)
 from .backbone import SHIPPED_WEIGHTS, SYNTHETIC_BACKBONE, check_backbone
 from .features import cached_frame_features
-from .search import dot_product_fit, pooled_text_vector, pooled_video_vector
+from .search import dot_product_fit, pooled_text_vector, pooled_video_vector, zero_shot_retriever
 from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, resume_from,
                                memory_estimate, init_distributed, CheckpointError, _checkpoint_folder)
 
@@ -554,7 +554,7 @@ def postprocess_split(model: Retriever, method: str, sims: torch.Tensor, texts, 
 # %% ../nbs/14_cli.ipynb #680fb209
 @call_parse
 def vtr_eval(
-    checkpoint: str,                 # checkpoint folder written by vtr_train (e.g. runs/vtr_train/best)
+    checkpoint: Param("checkpoint folder written by vtr_train (e.g. runs/vtr_train/best); omit it for zero-shot with --pretrained", str, opt=False, nargs="?") = None,
     dataset: str = "synthetic",      # msrvtt|msvd|didemo|activitynet|vatex|lsmdc|synthetic
     data_path: str = None,           # dataset folder; synthetic: the cached preset if omitted
     preset: str = "default",         # synthetic preset when data_path is omitted
@@ -569,14 +569,22 @@ def vtr_eval(
     bank_size: int = None,           # random subset of this many bank captions and videos (default: all)
     tune_split: str = "val",         # split on which InvGC's r_g, r_q are tuned (unless given in --pp-params)
     cache_dir: str = None,           # bank embedding cache (default: CHECKPOINT/../pp_cache)
+    backbone: str = None,            # zero-shot, no checkpoint: open_clip model name (default vtr-tiny-rn, the shipped synthetic CLIP)
+    pretrained: str = None,          # zero-shot: the backbone's open_clip tag (synthetic, openai, ...) or a local weights file
+    method: str = "meanP",           # zero-shot: a parameter-free head
+    frames: int = 8,                 # zero-shot: frames sampled per clip
 ):
     "Evaluate a checkpoint on a dataset split: prints the metrics table and writes it as JSON."
+    zero_shot = dict(method=method, backbone=backbone or SYNTHETIC_BACKBONE, pretrained=pretrained or "synthetic", n_frames=frames) \
+        if (backbone or pretrained) else None
+    if bool(zero_shot) == bool(checkpoint): raise OptionError("give a CHECKPOINT (a trained model) or --pretrained/--backbone (zero-shot), one of the two")
     evaluate_checkpoint(checkpoint, dataset, data_path, preset, split, batch_size, workers, out, device, postprocess,
-                        pp_params, bank_split, bank_size, tune_split, cache_dir)
+                        pp_params, bank_split, bank_size, tune_split, cache_dir, zero_shot=zero_shot)
 
 def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset="default", split="test", batch_size=32,
                         workers=2, out=None, device=None, postprocess=None, pp_params=None, bank_split="train",
-                        bank_size=None, tune_split="val", cache_dir=None) -> dict:
+                        bank_size=None, tune_split="val", cache_dir=None,
+                        zero_shot: dict | None = None) -> dict: # instead of `checkpoint`: `search.zero_shot_retriever`'s arguments
     "What `vtr_eval` does, returning the results record (the console command itself returns nothing: its exit code is 0)."
     check_ranges(batch_size=batch_size, workers=workers, bank_size=bank_size)
     check_choices(dataset=dataset, preset=preset, device=device)
@@ -584,9 +592,11 @@ def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset=
     if postprocess is not None and postprocess not in POSTPROCESSORS:
         raise OptionError(f"--postprocess {postprocess!r}: choose from none, {', '.join(POSTPROCESSORS)}")
     if postprocess is not None: parse_pp_params(postprocess, pp_params)     # a bad --pp-params fails now, not after encoding
+    if zero_shot and postprocess: raise OptionError("--postprocess needs a CHECKPOINT (its banks are cached beside it); zero-shot runs without it")
     root = resolve_data(dataset, data_path, preset)
     ann = read_dataset(dataset, root, split)                                 # a bad annotation file fails before the model loads
-    model = load_retriever(checkpoint, device=default_device(device))
+    model = zero_shot_retriever(**zero_shot, device=device) if zero_shot else load_retriever(checkpoint, device=default_device(device))
+    name = checkpoint or "zero-shot {method} on {backbone}/{pretrained}".format(**zero_shot)
     texts, videos, gt = encode_split(model, ann, batch_size, workers)
     sims = similarity(model, texts, videos)
     if postprocess is None: res = split_results(sims, gt, ann)
@@ -594,10 +604,11 @@ def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset=
         cache = Path(cache_dir) if cache_dir else Path(checkpoint).parent / "pp_cache"
         res = postprocess_split(model, postprocess, sims, texts, videos, gt, ann, root, dataset, checkpoint, pp_params,
                                 bank_split, bank_size, tune_split, cache, batch_size, workers)
-    res.update(checkpoint=str(checkpoint), dataset=dataset, split=split)
+    res.update(checkpoint=str(checkpoint) if checkpoint else None, zero_shot=zero_shot, dataset=dataset, split=split)
     suffix = f"_{postprocess}" if postprocess else ""
-    out = Path(out) if out else Path(checkpoint).parent / f"eval_{dataset}_{split}{suffix}.json"
-    print(report(res, f"{dataset} {split}, {checkpoint}:"))    # printed first: a bad --out does not lose the numbers
+    folder = Path(checkpoint).parent if checkpoint else Path("runs/vtr_eval")
+    out = Path(out) if out else folder / f"eval_{dataset}_{split}{suffix}{'_zero_shot' if zero_shot else ''}.json"
+    print(report(res, f"{dataset} {split}, {name}:"))    # printed first: a bad --out does not lose the numbers
     write_results(res, out)
     print(f"metrics written to {out}")
     return res
