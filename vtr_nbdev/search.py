@@ -30,9 +30,9 @@ __all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PAR
            'read_index_meta', 'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards',
            'check_index_options', 'printable', 'build_index', 'pooled_video_vector', 'pooled_text_vector',
            'build_faiss_index', 'faiss_search', 'dot_product_fit', 'scores_are_dot_products', 'SearchHit',
-           'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_retriever', 'retriever_from_record', 'Searcher',
-           'vtr_index', 'format_hits', 'vtr_search', 'vtr_index_main', 'vtr_search_main', 'png_bytes', 'SearchWidget',
-           'search_widget', 'random_unit_vectors', 'scale_benchmark']
+           'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_retriever', 'recorded_checkpoint',
+           'retriever_from_record', 'Searcher', 'vtr_index', 'format_hits', 'vtr_search', 'vtr_index_main',
+           'vtr_search_main', 'png_bytes', 'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
@@ -458,7 +458,8 @@ def build_index(video_dir, # the folder of videos
     check_index_options(batch_size, num_workers, shard_size, thumb_height, approx_threshold)
     if not isinstance(model, Retriever):
         checkpoint = model; model = load_retriever(model, device=default_device(device))
-    info = dict(checkpoint=str(Path(checkpoint).resolve()) if checkpoint else None, method=model.cfg.method,
+    info = dict(checkpoint=str(Path(checkpoint).resolve()) if checkpoint else None,
+                checkpoint_rel=os.path.relpath(Path(checkpoint).resolve(), out.resolve()) if checkpoint else None, method=model.cfg.method,
                 fingerprint=model_fingerprint(model), n_frames=model.cfg.n_frames, image_size=model.image_size,
                 sampler="uniform", **({"zero_shot": zero_shot} if zero_shot and not checkpoint else {}))
     thumb = dict(frames=thumb_frames, height=thumb_height); key = dict(fingerprint=info["fingerprint"], thumb=thumb)
@@ -620,9 +621,18 @@ def zero_shot_retriever(method: str = "meanP", backbone: str = SYNTHETIC_BACKBON
                                   "parameter-free head (meanP); for this method pass a trained --checkpoint")
     return model.to(default_device(device)).eval()
 
-def retriever_from_record(info: dict, checkpoint=None, device=None) -> Retriever:
+def recorded_checkpoint(info: dict, index_dir=None) -> str | None:
+    "The checkpoint an index's `model` record names: beside the index as recorded (index and checkpoint moved together), else at its absolute path."
+    if not info.get("checkpoint"): return None
+    places = ([Path(os.path.normpath(Path(index_dir) / info["checkpoint_rel"]))] if index_dir is not None and info.get("checkpoint_rel") else []) + [Path(info["checkpoint"])]
+    for p in places:
+        if p.exists(): return str(p.resolve())
+    raise SearchError(f"{index_dir or 'the index'}: its checkpoint is not at {' nor at '.join(map(str, places))}; "
+                      "pass where it is now with --checkpoint PATH")
+
+def retriever_from_record(info: dict, checkpoint=None, device=None, index_dir=None) -> Retriever:
     "The model of an index's `model` record: `checkpoint` if given, else the recorded checkpoint, else the recorded zero-shot recipe."
-    if checkpoint or info.get("checkpoint"): return load_retriever(checkpoint or info["checkpoint"], device=default_device(device))
+    if checkpoint or info.get("checkpoint"): return load_retriever(checkpoint or recorded_checkpoint(info, index_dir), device=default_device(device))
     return zero_shot_retriever(**info["zero_shot"], device=device)
 
 # %% ../nbs/13_search.ipynb #94beda05
@@ -651,7 +661,7 @@ class Searcher:
         index = VideoIndex.load(index_path, root=root)
         if not (checkpoint or index.model.get("checkpoint") or index.model.get("zero_shot")):
             raise SearchError(f"{index_path}: the index does not record the checkpoint it was built with; pass it with --checkpoint")
-        return cls(index, retriever_from_record(index.model, checkpoint, device=device), **kw)
+        return cls(index, retriever_from_record(index.model, checkpoint, device=device, index_dir=index_path), **kw)
 
     @torch.no_grad()
     def encode_queries(self, queries: Sequence[str]) -> TextEmb:
@@ -743,7 +753,7 @@ def _recorded_model(out: Path) -> tuple:
     elif json_format(out, PARTIAL_NAME) == PARTIAL_FORMAT: info = json.loads((out / PARTIAL_NAME).read_text()).get("model") or {}
     else: raise UserError(f"--checkpoint (a trained model) or --pretrained (zero-shot) is needed to create the index {out}")
     if not (info.get("checkpoint") or info.get("zero_shot")): raise UserError(f"{out} does not record its checkpoint; pass --checkpoint")
-    return info.get("checkpoint"), info.get("zero_shot")
+    return recorded_checkpoint(info, out), info.get("zero_shot")
 
 @call_parse
 def vtr_index(
