@@ -23,7 +23,7 @@ from .model import (build_retriever, load_retriever, encode_loader, similarity, 
                               json_format, is_retriever_dir)
 from .backbone import SHIPPED_WEIGHTS, SYNTHETIC_BACKBONE, check_backbone
 from .features import cached_frame_features
-from .search import dot_product_fit, pooled_text_vector, pooled_video_vector, zero_shot_retriever
+from .search import dot_product_fit, pooled_text_vector, pooled_video_vector, zero_shot_options, zero_shot_retriever
 from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, resume_from,
                                memory_estimate, init_distributed, CheckpointError, _checkpoint_folder)
 
@@ -575,8 +575,7 @@ def vtr_eval(
     frames: int = 8,                 # zero-shot: frames sampled per clip
 ):
     "Evaluate a checkpoint on a dataset split: prints the metrics table and writes it as JSON."
-    zero_shot = dict(method=method, backbone=backbone or SYNTHETIC_BACKBONE, pretrained=pretrained or "synthetic", n_frames=frames) \
-        if (backbone or pretrained) else None
+    zero_shot = zero_shot_options(backbone, pretrained, method, frames)
     if bool(zero_shot) == bool(checkpoint): raise OptionError("give a CHECKPOINT (a trained model) or --pretrained/--backbone (zero-shot), one of the two")
     evaluate_checkpoint(checkpoint, dataset, data_path, preset, split, batch_size, workers, out, device, postprocess,
                         pp_params, bank_split, bank_size, tune_split, cache_dir, zero_shot=zero_shot)
@@ -637,7 +636,7 @@ def zero_shot(method: str = "meanP", backbone: str = SYNTHETIC_BACKBONE, pretrai
               words: int = 24, test_split: str = "test", batch_size: int = 32, show: bool = False) -> dict:
     "Evaluate a parameter-free head on a pretrained backbone with no video training (the floor every method should beat)."
     root = resolve_data(dataset, data_path, preset)
-    model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=frames, n_words=words).eval()
+    model = zero_shot_retriever(method, backbone, pretrained, n_frames=frames, n_words=words)
     anns = [read_dataset(dataset, root, s) for s in (test_split,) + (("comp_test",) if dataset == "synthetic" else ())]
     store = _cache_features(model, anns, show)
     res = evaluate_split(model, anns[0], batch_size, store=store)

@@ -30,9 +30,10 @@ __all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PAR
            'read_index_meta', 'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards',
            'check_index_options', 'printable', 'build_index', 'pooled_video_vector', 'pooled_text_vector',
            'build_faiss_index', 'faiss_search', 'dot_product_fit', 'scores_are_dot_products', 'SearchHit',
-           'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_retriever', 'recorded_checkpoint',
-           'retriever_from_record', 'Searcher', 'vtr_index', 'format_hits', 'vtr_search', 'vtr_index_main',
-           'vtr_search_main', 'png_bytes', 'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
+           'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_options', 'zero_shot_retriever',
+           'recorded_checkpoint', 'retriever_from_record', 'Searcher', 'vtr_index', 'format_hits', 'vtr_search',
+           'vtr_index_main', 'vtr_search_main', 'png_bytes', 'SearchWidget', 'search_widget', 'random_unit_vectors',
+           'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
@@ -612,10 +613,15 @@ def check_search(k: int = 10, mode: str = "auto", query: str | None = None):
 PROBE_TEXTS = ("a person is talking to the camera", "a red circle moves to the left", "a dog runs on a beach at sunset")
 
 # %% ../nbs/13_search.ipynb #bd2fe1f7
+def zero_shot_options(backbone: str | None, pretrained: str | None, method: str = "meanP", frames: int = 8) -> dict | None:
+    "The zero-shot recipe (`zero_shot_retriever`'s arguments) a command's --backbone/--pretrained/--method/--frames ask for; None when neither model option is given."
+    if not (backbone or pretrained): return None
+    return dict(method=method, backbone=backbone or SYNTHETIC_BACKBONE, pretrained=pretrained or "synthetic", n_frames=frames)
+
 def zero_shot_retriever(method: str = "meanP", backbone: str = SYNTHETIC_BACKBONE, pretrained: str = "synthetic",
-                        n_frames: int = 8, device=None) -> Retriever:
+                        n_frames: int = 8, device=None, **build_kw) -> Retriever: # build_kw: more `build_retriever` options (n_words, ...)
     "A retriever with no video training: `backbone` with `pretrained` weights and a head whose only parameter, if any, is the temperature (it does not change rankings)."
-    model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=n_frames)
+    model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=n_frames, **build_kw)
     learned = [n for n, _ in model.head.named_parameters() if n != "logit_scale"]
     if learned: raise OptionError(f"--method {method} has trained parameters ({', '.join(learned[:2])}, ...): zero-shot takes a "
                                   "parameter-free head (meanP); for this method pass a trained --checkpoint")
@@ -777,8 +783,7 @@ def vtr_index(
     check_video_dir(video_dir)                          # a wrong folder or --out costs nothing and deletes nothing
     out = Path(out) if out else Path(video_dir) / ".vtr_index"
     check_index_out(video_dir, out)                     # (`NoSuchFolder`, `NotAFolder`, `OutputExists`)
-    zero_shot = dict(method=method, backbone=backbone or SYNTHETIC_BACKBONE, pretrained=pretrained or "synthetic", n_frames=frames) \
-        if (backbone or pretrained) else None
+    zero_shot = zero_shot_options(backbone, pretrained, method, frames)
     if zero_shot and checkpoint: raise OptionError("give --checkpoint (a trained model) or --backbone/--pretrained (zero-shot), not both")
     if checkpoint is None and zero_shot is None: checkpoint, zero_shot = _recorded_model(out)
     model = checkpoint or zero_shot_retriever(**zero_shot, device=device)
