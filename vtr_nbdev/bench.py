@@ -11,7 +11,6 @@ from typing import Callable
 import numpy as np
 import torch
 import torch.nn as nn
-from fastcore.script import call_parse, store_true
 
 from .core import *
 from .video import write_video, read_frames, open_video, sample_frame_indices, resize_center_crop
@@ -23,7 +22,7 @@ from .metrics import write_results
 __all__ = ['sync', 'best_time', 'matmul_flops', 'count_flops', 'score_flops', 'HeadOnly', 'random_features', 'encode_head',
            'pair_loop', 'bench_scoring', 'decode_all_frames', 'make_bench_clips', 'bench_clip_loading',
            'make_train_step', 'bench_train_steps', 'bench_train_step', 'bench_search', 'run_benchmarks',
-           'format_benchmarks', 'vtr_bench', 'vtr_bench_main']
+           'format_benchmarks']
 
 # %% ../nbs/15_bench.ipynb #8bf966d6
 def sync(device: torch.device | str | None = None):
@@ -335,31 +334,3 @@ def format_benchmarks(res: dict) -> str:
                     f"| {_f(s.get('ms_per_query_exact'))} | {_f(s.get('ms_per_query_approx'))} | {_f(s.get('speedup_approx_vs_exact'))}× "
                     f"| {_f(s.get('recall_at_10'))} | {_f(s.get('build_seconds'))} |", ""]
     return "\n".join(out)
-
-# %% ../nbs/15_bench.ipynb #5db8dacb
-@call_parse
-def vtr_bench(
-    quick: store_true = False,       # CI-sized run (seconds per part instead of minutes)
-    out: str = None,                 # also write the results as JSON to this file
-    methods: str = None,             # comma-separated heads to benchmark (default: every registered head)
-    parts: str = "clips,scoring,training,search",  # which benchmarks to run
-    search_n: int = None,            # vectors for the search benchmark (default 1,000,000; quick: 20,000)
-    search_kind: str = "ivf",        # approximate index: ivf (about a minute at 1M vectors) or hnsw (tens of minutes)
-    search_data: str = "clustered",  # clustered (vectors around n/1000 centres) or random (i.i.d. directions)
-    device: str = None,              # cpu / cuda (default: cuda if available)
-):
-    "Print the performance benchmarks (clip loading, scoring every head, training steps, search) as tables; optionally write JSON."
-    ps = [p.strip() for p in parts.split(",") if p.strip()]
-    bad = set(ps) - {"clips", "scoring", "training", "search"}
-    if bad: raise OptionError(f"unknown parts {sorted(bad)} in --parts; choose from clips, scoring, training, search")
-    ms = [m.strip() for m in methods.split(",")] if methods else None
-    unknown = set(ms or []) - set(list_methods())
-    if unknown: raise OptionError(f"unknown methods {sorted(unknown)} in --methods; choose from {', '.join(list_methods())}")
-    res = run_benchmarks(quick=quick, methods=ms, parts=ps, device=device, search_n=search_n, search_kind=search_kind,
-                         search_data=search_data)
-    print(); print(format_benchmarks(res))
-    if out:
-        write_results(res, out)
-        print(f"results written to {out}")
-
-def vtr_bench_main(argv: list[str] | None = None): run_cli(vtr_bench, argv)

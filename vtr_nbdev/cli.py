@@ -8,7 +8,6 @@ import json, math, os, shutil, time, warnings
 from pathlib import Path
 
 import torch
-from fastcore.script import call_parse, store_true, Param
 with warnings.catch_warnings():   # fastai.layers applies torch.jit.script at import, which recent torch calls deprecated
     warnings.filterwarnings("ignore", message=r"`torch\.jit\.script` is deprecated", category=FutureWarning, module=r"torch\.jit")
     from fastai.callback.core import Callback
@@ -28,13 +27,12 @@ from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, 
                                memory_estimate, init_distributed, CheckpointError, _checkpoint_folder)
 
 # %% auto #0
-__all__ = ['TWIN_CAPTIONS', 'SYNTHETIC_COEF_LR', 'RANGES', 'RUN_FORMAT', 'RUN_ARTEFACTS', 'RESULT_OPTIONS', 'CLIP4CLIP_ALIASES',
-           'CLIP4CLIP_REFUSED', 'per_category_r1', 'twin_pair_accuracy', 'eval_loaders', 'encode_split',
-           'split_results', 'evaluate_split', 'report', 'DataPathMissing', 'resolve_data', 'default_pretrained',
-           'default_coef_lr', 'check_ranges', 'check_choices', 'is_run_dir', 'check_run_out', 'clear_run', 'write_run',
-           'read_run', 'check_resume', 'train_pairs', 'check_train_split', 'check_eval_videos', 'Diverged',
-           'DivergenceCallback', 'train', 'vtr_train', 'parse_pp_params', 'embedding_vectors', 'encode_bank',
-           'postprocess_split', 'vtr_eval', 'evaluate_checkpoint', 'vtr_train_main', 'vtr_eval_main', 'zero_shot',
+__all__ = ['TWIN_CAPTIONS', 'SYNTHETIC_COEF_LR', 'RANGES', 'RUN_FORMAT', 'RUN_ARTEFACTS', 'RESULT_OPTIONS', 'per_category_r1',
+           'twin_pair_accuracy', 'eval_loaders', 'encode_split', 'split_results', 'evaluate_split', 'report',
+           'DataPathMissing', 'resolve_data', 'default_pretrained', 'default_coef_lr', 'check_ranges', 'check_choices',
+           'is_run_dir', 'check_run_out', 'clear_run', 'write_run', 'read_run', 'check_resume', 'train_pairs',
+           'check_train_split', 'check_eval_videos', 'Diverged', 'DivergenceCallback', 'train', 'parse_pp_params',
+           'embedding_vectors', 'encode_bank', 'postprocess_split', 'evaluate_checkpoint', 'zero_shot',
            'compare_methods', 'summarize']
 
 # %% ../nbs/14_cli.ipynb #67168789
@@ -390,45 +388,6 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     print(f"metrics written to {out / 'test_metrics.json'}; total {res['train_seconds']:.0f}s")
     return res
 
-# %% ../nbs/14_cli.ipynb #c8dca93f
-@call_parse
-def vtr_train(
-    method: str = "seqTransf",       # retrieval method (registered head name, e.g. meanP, seqLSTM, seqTransf, tightTransf)
-    dataset: str = "synthetic",      # msrvtt|msvd|didemo|activitynet|vatex|lsmdc|synthetic
-    data_path: str = None,           # dataset folder (annotations + videos/); synthetic: generated into a cache if omitted
-    preset: str = "default",         # synthetic dataset size: tiny|default|large
-    backbone: str = SYNTHETIC_BACKBONE, # open_clip model name (vtr-tiny-rn: the shipped synthetic CLIP; vtr-tiny / vtr-small: tiny CPU configs; ViT-B-32, ...)
-    pretrained: str = "auto",        # open_clip tag (synthetic: the shipped CLIP; openai, ...), a local checkpoint, or none (random init); auto: synthetic on the synthetic benchmark
-    vision: str = "auto",            # frozen: freeze the image tower and train on cached frame features | train: fine-tune both towers from pixels; auto: frozen with pretrained weights on the synthetic benchmark
-    frames: int = 8,                 # frames per clip
-    words: int = 24,                 # tokens per caption, including start/end
-    batch_size: int = 32,            # clips (and captions) per batch
-    epochs: int = 5,                 # training epochs
-    lr: float = 5e-4,                # peak learning rate of the new modules (the head)
-    lr_backbone: float = None,       # backbone peak LR (overrides --coef-lr)
-    coef_lr: float = None,           # backbone LR = lr * coef_lr; default 1e-3 for CLIP weights (CLIP4Clip), 1 for the synthetic CLIP and random init
-    wd: float = 0.2,                 # decoupled weight decay (not on norms and biases)
-    seed: int = 0,                   # random seed
-    out: str = "runs/vtr_train",     # output folder: best/ checkpoint, metrics.json, history.csv, test_metrics.json
-    workers: int = 2,                # DataLoader worker processes
-    freeze_backbone: store_true = False,  # train only the head
-    device: str = None,              # cpu / cuda / cuda:1 (default: cuda if available)
-    accum_steps: int = 1,            # encode each batch in N sub-batches: the gradients of the whole batch with ~1/N of the activation memory
-    amp: str = "auto",               # mixed precision on CUDA: auto (bf16 if supported, else fp16) | bf16 | fp16 | no; CPU trains in float32
-    grad_checkpoint: store_true = False,  # recompute the backbone's activations in backward (less memory, slower)
-    resume: str = None,              # continue an interrupted run: its --out folder, OUT/checkpoints, or a checkpoint folder like OUT/checkpoints/prev
-    checkpoint_every: int = 1,       # save the full training state every N epochs (OUT/checkpoints/last; the previous in prev)
-    overwrite: store_true = False,   # replace the run already in --out (only its own files: best/, checkpoints/, *.json)
-    force_resume: store_true = False,  # --resume even if options that change the result differ from the run's (listed otherwise)
-):
-    "Train a video-text retriever and evaluate it (defaults: synthetic benchmark, the shipped synthetic CLIP with cached frame features, seqTransf, about 2 minutes on 2 CPU cores)."
-    train(method=method, dataset=dataset, data_path=data_path, preset=preset, backbone=backbone, pretrained=pretrained,
-          vision=vision, frames=frames, words=words, batch_size=batch_size, epochs=epochs, lr=lr, lr_backbone=lr_backbone,
-          coef_lr=coef_lr, wd=wd,
-          seed=seed, out=out, workers=workers, freeze_backbone=freeze_backbone, device=device, accum_steps=accum_steps,
-          amp=amp, grad_checkpoint=grad_checkpoint, resume=resume, checkpoint_every=checkpoint_every, overwrite=overwrite,
-          force_resume=force_resume)
-
 # %% ../nbs/14_cli.ipynb #52f14e11
 def parse_pp_params(method: str, text: str | None) -> dict:
     "Hyperparameter overrides from the command line, `'beta=20,k=1,dynamic=false'`, typed like the method's defaults."
@@ -552,34 +511,6 @@ def postprocess_split(model: Retriever, method: str, sims: torch.Tensor, texts, 
     return res
 
 # %% ../nbs/14_cli.ipynb #680fb209
-@call_parse
-def vtr_eval(
-    checkpoint: Param("checkpoint folder written by vtr_train (e.g. runs/vtr_train/best); omit it for zero-shot with --pretrained", str, opt=False, nargs="?") = None,
-    dataset: str = "synthetic",      # msrvtt|msvd|didemo|activitynet|vatex|lsmdc|synthetic
-    data_path: str = None,           # dataset folder; synthetic: the cached preset if omitted
-    preset: str = "default",         # synthetic preset when data_path is omitted
-    split: str = "test",             # split to evaluate
-    batch_size: int = 32,            # videos per encoding batch
-    workers: int = 2,                # DataLoader worker processes
-    out: str = None,                 # JSON file for the metrics (default: CHECKPOINT/../eval_{dataset}_{split}[_{postprocess}].json)
-    device: str = None,              # cpu / cuda (default: cuda if available)
-    postprocess: str = None,         # none|dsl|qbnorm|dbnorm|invgc: re-score the similarity matrix at inference (dsl is transductive)
-    pp_params: str = None,           # hyperparameter overrides, e.g. "beta=20,k=1,dynamic=true" (default: the papers')
-    bank_split: str = "train",       # split whose captions and videos form the query/gallery banks
-    bank_size: int = None,           # random subset of this many bank captions and videos (default: all)
-    tune_split: str = "val",         # split on which InvGC's r_g, r_q are tuned (unless given in --pp-params)
-    cache_dir: str = None,           # bank embedding cache (default: CHECKPOINT/../pp_cache)
-    backbone: str = None,            # zero-shot, no checkpoint: open_clip model name (default vtr-tiny-rn, the shipped synthetic CLIP)
-    pretrained: str = None,          # zero-shot: the backbone's open_clip tag (synthetic, openai, ...) or a local weights file
-    method: str = "meanP",           # zero-shot: a parameter-free head
-    frames: int = 8,                 # zero-shot: frames sampled per clip
-):
-    "Evaluate a checkpoint on a dataset split: prints the metrics table and writes it as JSON."
-    zero_shot = zero_shot_options(backbone, pretrained, method, frames)
-    if bool(zero_shot) == bool(checkpoint): raise OptionError("give a CHECKPOINT (a trained model) or --pretrained/--backbone (zero-shot), one of the two")
-    evaluate_checkpoint(checkpoint, dataset, data_path, preset, split, batch_size, workers, out, device, postprocess,
-                        pp_params, bank_split, bank_size, tune_split, cache_dir, zero_shot=zero_shot)
-
 def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset="default", split="test", batch_size=32,
                         workers=2, out=None, device=None, postprocess=None, pp_params=None, bank_split="train",
                         bank_size=None, tune_split="val", cache_dir=None,
@@ -611,24 +542,6 @@ def evaluate_checkpoint(checkpoint, dataset="synthetic", data_path=None, preset=
     write_results(res, out)
     print(f"metrics written to {out}")
     return res
-
-# %% ../nbs/14_cli.ipynb #d2b5c6ce
-CLIP4CLIP_ALIASES = {"--max_words": "--words", "--max_frames": "--frames", "--sim_header": "--method"}  # same meaning, our name
-CLIP4CLIP_REFUSED = {   # CLIP4Clip flags with no one-to-one meaning here: what to pass instead
-    "--train_csv": "give the dataset folder with --data-path (annotations and videos/, read as 02_data describes)",
-    "--val_csv": "give the dataset folder with --data-path; the split files are found in it",
-    "--features_path": "give the dataset folder with --data-path; videos are read from its videos/ folder",
-    "--slice_framepos": "frames are always sampled uniformly over the clip (CLIP4Clip's --slice_framepos 2); set --frames",
-    "--feature_framerate": "not needed: frames are decoded from the videos themselves; set --frames",
-    "--freeze_layer_num": "freezing the first N layers is not supported: use --vision frozen (image tower) or --freeze-backbone",
-    "--init_model": "continue a run with --resume RUN; start from a local open_clip checkpoint with --pretrained FILE",
-    "--batch_size_val": "vtr_train evaluates with its --batch-size; vtr_eval takes --batch-size"}
-
-def vtr_train_main(argv: list[str] | None = None): run_cli(vtr_train, argv, short=CLIP4CLIP_ALIASES, refused=CLIP4CLIP_REFUSED)
-def vtr_eval_main(argv: list[str] | None = None):
-    run_cli(vtr_eval, argv, short={"--batch_size_val": "--batch_size"},
-            refused={k: v for k, v in CLIP4CLIP_REFUSED.items() if k != "--batch_size_val"})
-
 
 # %% ../nbs/14_cli.ipynb #c4262dfd
 def zero_shot(method: str = "meanP", backbone: str = SYNTHETIC_BACKBONE, pretrained: str | None = "synthetic",

@@ -12,12 +12,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
-from fastcore.script import call_parse
 
 from .synthetic import (COLOURS, SHAPES, synth_config, sample_clip, simulate, render_states,
                                  _background, _SHAPE_WORDS, _SIZE_WORDS, _COLOUR_WORDS)
 from .backbone import build_backbone, token_table_init, compact_token_table, file_sha256, SHIPPED_WEIGHTS
-from .core import commit_file, progress, run_cli, UserError
+from .core import commit_file, progress, UserError
 from .model import json_format
 from .data import ClipTokenizer
 
@@ -25,7 +24,7 @@ from .data import ClipTokenizer
 __all__ = ['STILL_DATA_VERSION', 'HELDOUT_STREAM', 'PRETRAINED_FORMAT', 'frame_scene', 'render_scene', 'scene_objects',
            'describe_frame', 'scene_variant', 'still_scene', 'still_group', 'StillPool', 'still_clip_loss',
            'PretrainConfig', 'compact_embedding', 'full_embedding', 'pretrain', 'zero_shot_stills', 'probe_attributes',
-           'grammar_token_ids', 'check_pretrain_out', 'save_pretrained', 'vtr_pretrain', 'vtr_pretrain_main']
+           'grammar_token_ids', 'check_pretrain_out', 'save_pretrained']
 
 # %% ../nbs/04a_pretrain.ipynb #b1974bcf
 STILL_DATA_VERSION = "still/2"
@@ -356,30 +355,3 @@ def save_pretrained(model, tok: ClipTokenizer, cfg: PretrainConfig, history: lis
                 bytes=f.stat().st_size, recipe=asdict(cfg), history=history, torch=torch.__version__, **(extra or {}))
     commit_file(out, f"{stem}.json", lambda tmp: tmp.write_text(json.dumps(meta, indent=1)))
     return f
-
-# %% ../nbs/04a_pretrain.ipynb #4494e430
-@call_parse
-def vtr_pretrain(out: str = "runs/vtr_pretrain", # output folder for the weights and their JSON
-                 steps: int = PretrainConfig.steps, # optimiser steps
-                 batch_size: int = PretrainConfig.batch_size, # pairs per step
-                 lr: float = PretrainConfig.lr, # peak learning rate
-                 pool: int = PretrainConfig.pool, # random scenes rendered into memory
-                 groups: int = PretrainConfig.groups, # groups of counterfactual scenes rendered into memory
-                 group_batch: int = PretrainConfig.group_batch, # groups per batch
-                 seed: int = PretrainConfig.seed, # seed of the init and the scenes
-                 threads: int = PretrainConfig.threads, # torch CPU threads
-                ):
-    "Console command: pretrain the synthetic-world CLIP (the shipped recipe by default), evaluate it zero-shot, write it to OUT."
-    cfg = PretrainConfig(steps=steps, batch_size=batch_size, lr=lr, pool=pool, groups=groups, group_batch=group_batch,
-                         seed=seed, threads=threads)
-    check_pretrain_out(out, cfg.model)        # before any work
-    t0 = time.time()
-    model, tok, history = pretrain(cfg)
-    seconds = round(time.time() - t0, 1)
-    zs, probe = zero_shot_stills(model, tok), probe_attributes(model)
-    f = save_pretrained(model, tok, cfg, history, out, extra=dict(seconds=seconds, zero_shot=zs, probe=probe))
-    print(f"vtr_pretrain: {cfg.steps} steps in {seconds:.0f}s; zero-shot on {zs['n']} held-out stills: "
-          f"text->image R@1 {zs['t2i_R@1']:.1f}, image->text R@1 {zs['i2t_R@1']:.1f}; linear probe "
-          + ", ".join(f"{k} {v['accuracy']:.2f} (chance {v['chance']:.2f})" for k, v in probe.items()) + f"; wrote {f} ({f.stat().st_size / 2**20:.1f} MiB)")
-
-def vtr_pretrain_main(argv: list[str] | None = None): run_cli(vtr_pretrain, argv)

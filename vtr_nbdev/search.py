@@ -13,7 +13,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset, DataLoader
-from fastcore.script import call_parse, store_true
 from fastcore.basics import patch
 
 from .core import *
@@ -31,9 +30,8 @@ __all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PAR
            'check_index_options', 'printable', 'build_index', 'pooled_video_vector', 'pooled_text_vector',
            'build_faiss_index', 'faiss_search', 'dot_product_fit', 'scores_are_dot_products', 'SearchHit',
            'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_options', 'zero_shot_retriever',
-           'recorded_checkpoint', 'retriever_from_record', 'Searcher', 'vtr_index', 'format_hits', 'vtr_search',
-           'vtr_index_main', 'vtr_search_main', 'png_bytes', 'SearchWidget', 'search_widget', 'random_unit_vectors',
-           'scale_benchmark']
+           'recorded_checkpoint', 'retriever_from_record', 'Searcher', 'format_hits', 'png_bytes', 'SearchWidget',
+           'search_widget', 'random_unit_vectors', 'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
@@ -761,36 +759,6 @@ def _recorded_model(out: Path) -> tuple:
     if not (info.get("checkpoint") or info.get("zero_shot")): raise UserError(f"{out} does not record its checkpoint; pass --checkpoint")
     return recorded_checkpoint(info, out), info.get("zero_shot")
 
-@call_parse
-def vtr_index(
-    video_dir: str,                   # folder of videos, searched recursively (.mp4 .mkv .webm .avi .mov)
-    checkpoint: str = None,           # checkpoint folder (vtr_train's best/); default: the one the index was built with
-    backbone: str = None,             # zero-shot, no checkpoint: open_clip model name (default vtr-tiny-rn, the shipped synthetic CLIP; ViT-B-32, ...)
-    pretrained: str = None,           # zero-shot: the backbone's open_clip tag (synthetic, openai, ...) or a local weights file
-    method: str = "meanP",            # zero-shot: a parameter-free head
-    frames: int = 8,                  # zero-shot: frames sampled per clip
-    out: str = None,                  # index folder (default: VIDEO_DIR/.vtr_index)
-    batch_size: int = 32,             # videos per encoding batch
-    workers: int = 0,                 # DataLoader worker processes for decoding
-    retry_failed: store_true = False, # try again the unchanged files that were unreadable last time
-    thumb_height: int = 48,           # pixel height of the thumbnail strips
-    approx_threshold: int = 50_000,   # from this many videos on, also build an HNSW index
-    shard_size: int = 256,            # clips per shard committed as encoding goes: a kill loses at most one shard
-    device: str = None,               # cpu / cuda (default: cuda if available)
-):
-    "Index the videos of a folder for text search (only new or changed files are encoded when the index exists; an interrupted run resumes)."
-    check_index_options(batch_size, workers, shard_size, thumb_height, approx_threshold)   # before anything is loaded
-    check_video_dir(video_dir)                          # a wrong folder or --out costs nothing and deletes nothing
-    out = Path(out) if out else Path(video_dir) / ".vtr_index"
-    check_index_out(video_dir, out)                     # (`NoSuchFolder`, `NotAFolder`, `OutputExists`)
-    zero_shot = zero_shot_options(backbone, pretrained, method, frames)
-    if zero_shot and checkpoint: raise OptionError("give --checkpoint (a trained model) or --backbone/--pretrained (zero-shot), not both")
-    if checkpoint is None and zero_shot is None: checkpoint, zero_shot = _recorded_model(out)
-    model = checkpoint or zero_shot_retriever(**zero_shot, device=device)
-    build_index(video_dir, model, out, zero_shot=zero_shot, batch_size=batch_size, num_workers=workers, retry_failed=retry_failed,
-                thumb_height=thumb_height, approx_threshold=approx_threshold, device=device, shard_size=shard_size,
-                log=functools.partial(print, flush=True))       # each line out at once: progress survives a kill
-
 # %% ../nbs/13_search.ipynb #bae2726b
 def format_hits(hits: list[SearchHit]) -> str:
     "The table `vtr_search` prints (paths through `printable`: one row per hit, whatever the file names hold)."
@@ -803,33 +771,6 @@ def _gone_note(skipped: list[str]) -> str:
     names = ", ".join(printable(p) for p in skipped[:3]) + (f" and {len(skipped) - 3} more" if len(skipped) > 3 else "")
     return (f"vtr_search: left out {len(skipped)} indexed file{'s' * (len(skipped) > 1)} that no longer exist{'s' * (len(skipped) == 1)} "
             f"({names}); run vtr_index on the video folder to update the index")
-
-@call_parse
-def vtr_search(
-    index: str,                       # index folder written by vtr_index
-    query: str,                       # the text to search for
-    k: int = 10,                      # number of results (also -k)
-    checkpoint: str = None,           # default: the checkpoint the index was built with
-    mode: str = "auto",               # auto | faiss | exact | two_stage
-    n_candidates: int = 256,          # two-stage search: candidates re-ranked by the head
-    json: store_true = False,         # print one JSON object per hit instead of a table
-    device: str = None,               # cpu / cuda (default: cuda if available)
-):
-    "Search an index of videos with a text query: prints the top-k paths with the head's scores."
-    check_search(k, mode, query)                        # wrong options: one line, before the index or the model is loaded
-    s = Searcher.from_path(index, checkpoint, device=device, n_candidates=n_candidates)
-    hits = s.search(query, k=k, mode=mode)
-    if json:
-        import json as _json
-        for h in hits: print(_json.dumps(asdict(h)))
-    else:
-        print(f"vtr_search: {s.describe(mode)}")
-        print(format_hits(hits))
-    if s.skipped: print(_gone_note(s.skipped), file=sys.stderr)
-
-# %% ../nbs/13_search.ipynb #ce536b2c
-def vtr_index_main(argv: list[str] | None = None): run_cli(vtr_index, argv)
-def vtr_search_main(argv: list[str] | None = None): run_cli(vtr_search, argv, short={"-k": "--k"})
 
 # %% ../nbs/13_search.ipynb #4bbfac91
 def png_bytes(image: np.ndarray) -> bytes:

@@ -9,7 +9,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Sequence
 
-from fastcore.script import call_parse
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -17,13 +16,13 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from .core import UserError, OptionError, run_cli
+from .core import UserError, OptionError
 from .search import Searcher, VideoIndex, read_index_meta, png_bytes, printable, _VIDEO_FORMATS
 
 # %% auto #0
 __all__ = ['MAX_QUERY_CHARS', 'MAX_K', 'PAGE_HTML', 'PAGE_JS', 'LOCAL_HOSTS', 'SECURITY_HEADERS', 'check_query', 'indexed_file',
            'SecurityHeaders', 'search_endpoint', 'health_endpoint', 'thumb_endpoint', 'video_endpoint', 'make_app',
-           'url_host', 'bind_socket', 'background_server', 'is_loopback', 'vtr_serve', 'vtr_serve_main']
+           'url_host', 'bind_socket', 'background_server', 'is_loopback']
 
 # %% ../nbs/13a_serve.ipynb #578719ae
 MAX_QUERY_CHARS = 1000      # a longer query: 414 (CLIP's tokenizer keeps 77 tokens anyway)
@@ -211,28 +210,3 @@ def is_loopback(host: str) -> bool:
     "True for `localhost` and loopback addresses (127.0.0.0/8, ::1)."
     try: return host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError: return False
-
-@call_parse
-def vtr_serve(
-    index: str,                       # index folder written by vtr_index
-    checkpoint: str = None,           # default: the checkpoint the index was built with
-    host: str = "127.0.0.1",          # address to listen on (0.0.0.0: every interface, without authentication)
-    port: int = 8000,                 # TCP port
-    device: str = None,               # cpu / cuda (default: cuda if available)
-):
-    "Serve a video index over HTTP: a search page at / and a JSON API (/search?q=&k=, /health, /thumb/<i>.png, /video/<i>)."
-    if not 1 <= port <= 65535: raise OptionError(f"--port must be from 1 to 65535, got {port}")
-    read_index_meta(index)                              # a wrong folder: one line, whatever the port
-    sock = bind_socket(host, port)
-    try:
-        searcher = Searcher.from_path(index, checkpoint, device=device)
-        local = is_loopback(host)
-        if not local: print(f"vtr_serve: warning: listening on {host}: anyone who can reach this machine can search and watch the indexed videos", file=sys.stderr)
-        app = make_app(searcher, allowed_hosts=(*LOCAL_HOSTS, url_host(host)) if local else ("*",))
-        print(f"vtr_serve: {searcher.describe()}\nvtr_serve: open http://{url_host(host)}:{sock.getsockname()[1]}/ (Ctrl-C stops it)", flush=True)
-        import uvicorn
-        try: uvicorn.Server(uvicorn.Config(app, log_level="warning", server_header=False)).run(sockets=[sock])
-        except KeyboardInterrupt: print("vtr_serve: stopped", flush=True)   # uvicorn re-raises Ctrl-C after a clean shutdown
-    finally: sock.close()
-
-def vtr_serve_main(argv: list[str] | None = None): run_cli(vtr_serve, argv)

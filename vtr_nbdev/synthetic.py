@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Sequence
 
 import numpy as np
-from fastcore.script import call_parse
 
-from .core import cache_root, OptionError, UserError, run_cli
+from .core import cache_root, OptionError, UserError
 
 # %% auto #0
 __all__ = ['GENERATOR_VERSION', 'SHAPES', 'COLOURS', 'SIZES', 'ACTIONS', 'OPPOSITE', 'DIRECTIONAL', 'ROTATION_INVARIANT',
@@ -21,7 +20,7 @@ __all__ = ['GENERATOR_VERSION', 'SHAPES', 'COLOURS', 'SIZES', 'ACTIONS', 'OPPOSI
            'render_background', 'render_states', 'render_clip', 'make_caption', 'clip_categories', 'make_captions',
            'oracle_scores', 'recall_at_1', 'make_synthetic_spec', 'pick_codec', 'write_mp4', 'annotation_texts',
            'check_synthetic_root', 'is_complete', 'generate_synthetic', 'default_synthetic_root', 'ensure_synthetic',
-           'synthetic_counts', 'vtr_synth', 'vtr_synth_main']
+           'synthetic_counts']
 
 # %% ../nbs/03_synthetic.ipynb #0a3ef2fc
 GENERATOR_VERSION = '1.0'
@@ -774,19 +773,3 @@ def ensure_synthetic(preset: str = 'default', seed: int = 0, size: int = 64) -> 
 def synthetic_counts(root: str | Path) -> dict:
     "Clip and caption counts of a generated dataset (from its `synthetic_meta.json`)."
     return json.loads((Path(root) / 'synthetic_meta.json').read_text())['counts']
-
-# %% ../nbs/03_synthetic.ipynb #b77eca02
-@call_parse
-def vtr_synth(out_dir: str, # output folder
-              preset: str = 'default', # tiny, default or large
-              seed: int = 0, # random seed
-              size: int = 64, # canvas side in pixels
-              workers: int = None, # rendering processes (default: 2, or 1 for small datasets)
-              force: bool = False, # regenerate even if a complete dataset is there
-             ):
-    "Console command: write the moving-shapes dataset in MSR-VTT layout to OUT_DIR and print counts and time."
-    t = time.time()
-    root = generate_synthetic(out_dir, preset=preset, seed=seed, size=size, workers=workers, force=force)
-    print(json.dumps(dict(synthetic_counts(root), root=str(root), seconds=round(time.time() - t, 1))))
-
-def vtr_synth_main(argv: list[str] | None = None): run_cli(vtr_synth, argv)
