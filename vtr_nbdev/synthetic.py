@@ -10,7 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .core import cache_root, OptionError, UserError
+from .core import cache_root, progress, OptionError, UserError
 
 # %% auto #0
 __all__ = ['GENERATOR_VERSION', 'SHAPES', 'COLOURS', 'SIZES', 'ACTIONS', 'OPPOSITE', 'DIRECTIONAL', 'ROTATION_INVARIANT',
@@ -728,6 +728,7 @@ def generate_synthetic(root: str | Path, # output folder (created)
                        workers: int | None = None, # rendering processes; None = 2 (or 1 for small datasets)
                        force: bool = False, # regenerate even if a complete dataset is there
                        verbose: bool = False,
+                       show_progress: bool = True, # a bar counting rendered clips (on a terminal)
                        **overrides, # see `synth_config`
                       ) -> Path:
     "Write (or reuse) the synthetic dataset in MSR-VTT layout at `root`: `videos/*.mp4` plus annotation files."
@@ -749,8 +750,9 @@ def generate_synthetic(root: str | Path, # output folder (created)
     if workers > 1:
         import multiprocessing as mp
         ctx = mp.get_context('fork' if 'fork' in mp.get_all_start_methods() else 'spawn')
-        with ctx.Pool(workers) as pool: done = dict(pool.imap_unordered(_render_job, jobs, chunksize=8))
-    else: done = dict(map(_render_job, jobs))
+        with ctx.Pool(workers) as pool:
+            done = dict(progress(pool.imap_unordered(_render_job, jobs, chunksize=8), f"rendering {len(jobs)} clips", show_progress, total=len(jobs)))
+    else: done = dict(progress(map(_render_job, jobs), f"rendering {len(jobs)} clips", show_progress, total=len(jobs)))
     t2 = time.time()
     for c in spec['clips']:
         if done[c['video_id']] != c['n_frames']: raise RuntimeError(f"{c['video_id']}: wrote {done[c['video_id']]} frames, expected {c['n_frames']}")

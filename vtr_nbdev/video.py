@@ -4,7 +4,7 @@
 
 # %% ../nbs/01_video.ipynb #3a79ce22
 from __future__ import annotations
-import math
+import contextlib, math, os, sys
 from pathlib import Path
 from typing import Sequence
 
@@ -18,13 +18,29 @@ from open_clip.constants import OPENAI_DATASET_MEAN, OPENAI_DATASET_STD
 from .core import UserError
 
 # %% auto #0
-__all__ = ['SAMPLE_MODES', 'CLIP_MEAN', 'CLIP_STD', 'VideoReadError', 'sample_frame_indices', 'resize_center_crop',
-           'normalize_frames', 'write_video', 'open_video', 'probe_video', 'read_frames']
+__all__ = ['SAMPLE_MODES', 'CLIP_MEAN', 'CLIP_STD', 'native_stderr_silenced', 'VideoReadError', 'sample_frame_indices',
+           'resize_center_crop', 'normalize_frames', 'write_video', 'open_video', 'probe_video', 'read_frames']
 
 # %% ../nbs/01_video.ipynb #38843447
-# decord (and the FFmpeg inside it) print their own error lines on stderr; every failure is reported through
-# `VideoReadError` instead, so keep the console quiet.
+# FFmpeg's own log lines go through decord's logging level; decord's C++ `LOG(ERROR)` lines ("video_reader.cc:83:
+# ERROR opening ...") do not, so `open_video` and `read_frames` also send file descriptor 2 to /dev/null while decord
+# runs (`native_stderr_silenced`). Every failure is reported through `VideoReadError` instead.
 decord.logging.set_level(decord.logging.QUIET)
+
+# %% ../nbs/01_video.ipynb #5e9f550f
+@contextlib.contextmanager
+def native_stderr_silenced():
+    "Send what native (C/C++) code writes to file descriptor 2 to /dev/null while the block runs; Python's `sys.stderr` object is flushed first, and restored after."
+    try: saved = os.dup(2)
+    except OSError: yield; return               # no fd 2 (some embedded interpreters): nothing to silence
+    try:
+        with open(os.devnull, "wb") as null:
+            try: sys.stderr.flush()
+            except Exception: pass
+            os.dup2(null.fileno(), 2)
+            try: yield
+            finally: os.dup2(saved, 2)
+    finally: os.close(saved)
 
 # %% ../nbs/01_video.ipynb #07621bad
 class VideoReadError(UserError):
@@ -163,7 +179,8 @@ def open_video(path, size: int | None = None) -> decord.VideoReader:
         h, w = _resized_hw(*hw, size)
         kw = dict(width=w, height=h)
     decord.bridge.set_bridge("native")
-    try: vr = decord.VideoReader(str(path), ctx=decord.cpu(0), num_threads=1, **kw)
+    try:
+        with native_stderr_silenced(): vr = decord.VideoReader(str(path), ctx=decord.cpu(0), num_threads=1, **kw)
     except Exception as e:
         reason = _decord_reason(e)
         if reason.startswith("Error reading"): reason = ""          # decord's message for "FFmpeg could not open it"
@@ -208,7 +225,8 @@ def read_frames(path, # the video file
     vr = open_video(path, size if decode_resize else None)
     fps = float(vr.get_avg_fps())
     idx = sample_frame_indices(len(vr), n_frames, mode, fps=fps, max_fps=max_fps, start=start, end=end, rng=rng)
-    try: arr = vr.get_batch(idx.tolist()).asnumpy()
+    try:
+        with native_stderr_silenced(): arr = vr.get_batch(idx.tolist()).asnumpy()
     except Exception as e:
         err = e
         if decode_resize and size is not None:      # decord's scaler fails on some small sizes: retry without it
