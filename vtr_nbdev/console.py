@@ -14,7 +14,8 @@ from .core import run_cli, OptionError
 # %% auto #0
 __all__ = ['CLIP4CLIP_ALIASES', 'CLIP4CLIP_REFUSED', 'vtr_synth', 'vtr_synth_main', 'vtr_pretrain', 'vtr_pretrain_main',
            'vtr_index', 'vtr_search', 'vtr_index_main', 'vtr_search_main', 'vtr_serve', 'vtr_serve_main', 'vtr_train',
-           'vtr_eval', 'vtr_train_main', 'vtr_eval_main', 'vtr_bench', 'vtr_bench_main']
+           'vtr_eval', 'vtr_train_main', 'vtr_eval_main', 'vtr_bench', 'vtr_bench_main', 'vtr_import',
+           'vtr_import_main']
 
 # %% ../nbs/17_console.ipynb #22873682
 @call_parse
@@ -264,3 +265,39 @@ def vtr_bench(
         print(f"results written to {out}")
 
 def vtr_bench_main(argv: list[str] | None = None): run_cli(vtr_bench, argv)
+
+# %% ../nbs/17_console.ipynb #ad102d70
+@call_parse
+def vtr_import(
+    checkpoint: Param("the reference code's saved state dict (torch.save(model.state_dict()), e.g. ckpts/pytorch_model.bin.4)", str, opt=False, nargs="?") = None,
+    source: str = None,                    # --from: the code that saved CHECKPOINT: clip4clip, ea, xclip or tcmgc
+    out: str = None,                       # the vtr checkpoint folder to write (for vtr_eval, vtr_index, vtr_search)
+    sim_header: str = None,                # the reference's --sim_header (default: from the keys)
+    linear_patch: str = "2d",              # the reference's --linear_patch (only 2d can be imported)
+    cross_num_hidden_layers: int = None,   # the reference's --cross_num_hidden_layers (default: from the keys; checked if given)
+    max_frames: int = None,                # the reference's --max_frames (default: from the keys where they tell, else 12)
+    max_words: int = None,                 # the reference's --max_words (default: from the keys where they tell, else 32)
+    se_type: str = None,                   # EA: the reference's --se_type (needed only when se_block.fc.* alone cannot tell)
+    reduction_ratio: float = None,         # EA: the reference's --reduction_ratio (default: from the layer sizes)
+    keep_rate: float = None,               # TC-MGC: the reference's --keep_rate (default: from the ISA sizes and --max-words)
+    num_mha_heads: int = 1,                # TC-MGC: the reference's --num_mha_heads
+    transformer_dropout: float = 0.3,      # TC-MGC: the reference's --transformer_dropout (training only)
+    softmax_lambda: float = 100.0,         # TC-MGC: the reference's --softmax_lambda
+    drop_extra: store_true = False,        # import even if the reference uses parameters vtr's head lacks (dropped, with a warning)
+    dry_run: store_true = False,           # check everything and print the key map; write nothing
+):
+    "Convert a checkpoint of the reference code (CLIP4Clip, EA-CLIP4Clip, X-CLIP, TC-MGC) into a vtr checkpoint folder."
+    from vtr_nbdev.core import OptionError
+    if checkpoint is None: raise OptionError("give the CHECKPOINT file (the reference's pytorch_model.bin.N)")
+    if source is None: raise OptionError("--from is required: clip4clip, ea, xclip or tcmgc (the code that saved CHECKPOINT)")
+    if out is None and not dry_run: raise OptionError("--out is required: the vtr checkpoint folder to write")
+    from vtr_nbdev.importer import import_checkpoint, ImportOptions, format_key_map
+    opts = ImportOptions(sim_header, linear_patch, cross_num_hidden_layers, max_frames, max_words, se_type, reduction_ratio,
+                         keep_rate, num_mha_heads, transformer_dropout, softmax_lambda)
+    path, plan, mapped = import_checkpoint(checkpoint, source, out, opts, drop_extra, dry_run)
+    what = (f"{source} {plan.summary} -> {plan.method} on {plan.backbone} ({plan.n_frames} frames, {plan.n_words} words): "
+            f"{len(set(mapped.copies.values()))} tensors copied, {len(mapped.dropped)} dropped (no effect on the reference's scores)")
+    if dry_run: print(format_key_map(plan)); print(f"vtr_import: dry run, nothing written: {what}")
+    else: print(f"vtr_import: {what}; wrote {path}")
+
+def vtr_import_main(argv=None): run_cli(vtr_import, argv, prog="vtr_import", short={"--from": "--source"})

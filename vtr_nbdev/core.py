@@ -203,8 +203,9 @@ class RetrievalHead(nn.Module):
     def encode_video(self, frame_feats: torch.Tensor, frame_mask: torch.Tensor) -> VideoEmb:
         "frame_feats (B,F,D), frame_mask (B,F) bool -> VideoEmb"
         raise NotImplementedError
-    def encode_text(self, sent_feat: torch.Tensor, word_feats: torch.Tensor, word_mask: torch.Tensor) -> TextEmb:
-        "sent_feat (B,D), word_feats (B,L,D), word_mask (B,L) bool -> TextEmb"
+    def encode_text(self, sent_feat: torch.Tensor, word_feats: torch.Tensor, word_mask: torch.Tensor,
+                    tokens: torch.Tensor | None = None) -> TextEmb:
+        "sent_feat (B,D), word_feats (B,L,D), word_mask (B,L) bool, tokens (B,L) the caption's token ids (for heads that use the words themselves, S3MA; others ignore them) -> TextEmb"
         raise NotImplementedError
     def score(self, text: TextEmb, video: VideoEmb) -> ScoreOut:
         "TextEmb[T] x VideoEmb[V] -> ScoreOut with sims (T,V)"
@@ -214,9 +215,13 @@ class RetrievalHead(nn.Module):
         "Rough bytes of working memory per (text, video) pair in `score`; used to choose evaluation chunk sizes."
         return 4 * self.cfg.dim
 
-    def forward(self, frame_feats, frame_mask, sent_feat, word_feats, word_mask) -> ScoreOut:
+    def forward(self, frame_feats, frame_mask, sent_feat, word_feats, word_mask, tokens=None) -> ScoreOut:
         "Training path: encode a batch of paired videos and texts and score all of them against each other (B,B)."
-        return self.score(self.encode_text(sent_feat, word_feats, word_mask), self.encode_video(frame_feats, frame_mask))
+        return self.score(self.encode_text(sent_feat, word_feats, word_mask, tokens), self.encode_video(frame_feats, frame_mask))
+
+    def init_from_backbone(self, backbone) -> dict:
+        "Initialise parameters from the backbone once, when a `Retriever` is built (CLIP4Clip copies CLIP's text layers into its temporal block, S3MA embeds its words); returns what was set, by part. Default: nothing."
+        return {}
 
 # %% ../nbs/00_core.ipynb #a61aeff8
 HEADS: dict[str, type[RetrievalHead]] = {}

@@ -121,7 +121,7 @@ class EAHead(RetrievalHead):
         m = frame_mask.bool()
         return VideoEmb(pooled=F.normalize(self.pool(self.temporal(self.excite(frame_feats, m), m), m), dim=-1))
 
-    def encode_text(self, sent_feat: torch.Tensor, word_feats: torch.Tensor, word_mask: torch.Tensor) -> TextEmb:
+    def encode_text(self, sent_feat: torch.Tensor, word_feats: torch.Tensor, word_mask: torch.Tensor, tokens=None) -> TextEmb:
         "sent_feat (B,D) -> TextEmb(sent (B,D), L2-normalised); word features are not used."
         return TextEmb(sent=F.normalize(sent_feat, dim=-1))
 
@@ -166,9 +166,9 @@ class EASeqHead(EAHead):
         if self.cfg.seq_type == "transf": return self.temporal_transformer(x, mask)
         return SeqLSTMHead.temporal(self, x, mask)     # packed LSTM over the real frames + residual (uses self.lstm)
 
-    def init_from_backbone(self, backbone) -> list[str]:
-        "seqTransf's CLIP4Clip initialisation from the backbone's text tower; returns what was copied ([] for the LSTM)."
-        return self.temporal_transformer.init_from_text_tower(backbone) if self.cfg.seq_type == "transf" else []
+    def init_from_backbone(self, backbone) -> dict:
+        "seqTransf's CLIP4Clip initialisation from the backbone's text tower: {'temporal': what was copied} ({} for the LSTM)."
+        return {"temporal": self.temporal_transformer.init_from_text_tower(backbone)} if self.cfg.seq_type == "transf" else {}
 
 # %% ../nbs/06_excitation.ipynb #8e199584
 @dataclass

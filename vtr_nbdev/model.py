@@ -56,8 +56,7 @@ class Retriever(nn.Module):
         self.head = build_head(cfg.method, dim=self.backbone.embed_dim, n_frames=cfg.n_frames,
                                n_words=cfg.n_words, **cfg.head)
         if init_head:   # heads initialised from the backbone: seqTransf from CLIP's text layers, S3MA's concepts from its vocabulary
-            init = getattr(self.head, "init_from_backbone", None) or getattr(self.head, "init_from_text_tower", None)
-            if init is not None: init(self.backbone)
+            self.head.init_from_backbone(self.backbone)
 
     @property
     def image_size(self) -> int: return self.backbone.image_size
@@ -75,9 +74,7 @@ class Retriever(nn.Module):
     def encode_texts(self, tokens, word_mask) -> TextEmb:
         "tokens (B,L) long, word_mask (B,L) -> TextEmb"
         sent_feat, word_feats, word_mask = self.backbone.encode_text(tokens, word_mask)
-        if getattr(self.head, "needs_tokens", False):   # heads supervised by the caption's words (S3MA) also get the ids
-            return self.head.encode_text(sent_feat, word_feats, word_mask, tokens=tokens)
-        return self.head.encode_text(sent_feat, word_feats, word_mask)
+        return self.head.encode_text(sent_feat, word_feats, word_mask, tokens=tokens)   # S3MA's concept targets use the ids
 
     def forward(self, frames, frame_mask, tokens, word_mask) -> ScoreOut:
         "Training path: a batch of B paired clips and captions -> ScoreOut with (B,B) logits, positives on the diagonal."

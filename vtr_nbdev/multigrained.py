@@ -62,9 +62,9 @@ class MultiGrainedHead(RetrievalHead):
         self.temporal = (TemporalTransformer(cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions)
                          if cfg.temporal else None)
 
-    def init_from_backbone(self, backbone) -> list[str]:
+    def init_from_backbone(self, backbone) -> dict:
         "Initialise the temporal block from the backbone's text tower (CLIP4Clip); returns what was copied."
-        return self.temporal.init_from_text_tower(backbone) if self.temporal is not None else []
+        return {"temporal": self.temporal.init_from_text_tower(backbone)} if self.temporal is not None else {}
 
     def temporal_frames(self, frame_feats: torch.Tensor, frame_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         "(B,F,D), (B,F) -> frames after the temporal block (B,F,D), bool mask (B,F)"
@@ -103,7 +103,7 @@ class XClipHead(MultiGrainedHead):
         f = F.normalize(x, dim=-1)
         return VideoEmb(frames=f, frame_mask=m, pooled=F.normalize(masked_mean(f, m), dim=-1))
 
-    def encode_text(self, sent_feat, word_feats, word_mask) -> TextEmb:
+    def encode_text(self, sent_feat, word_feats, word_mask, tokens=None) -> TextEmb:
         "(B,D), (B,L,D), (B,L) -> TextEmb(sent (B,D), words (B,L-1,D) normalised, word_mask (B,L-1)); start token dropped."
         w, wm = split_words(word_feats, word_mask)
         return TextEmb(sent=F.normalize(sent_feat, dim=-1), words=F.normalize(w, dim=-1), word_mask=wm)
@@ -328,7 +328,7 @@ class TCMGCHead(MultiGrainedHead):
         x, m = self.temporal_frames(frame_feats, frame_mask)
         return VideoEmb(frames=x, frame_mask=m)
 
-    def encode_text(self, sent_feat, word_feats, word_mask) -> TextEmb:
+    def encode_text(self, sent_feat, word_feats, word_mask, tokens=None) -> TextEmb:
         "(B,D), (B,L,D), (B,L) -> TextEmb(sent (B,D), words (B,L-1,D), word_mask (B,L-1)); raw features, start token dropped."
         w, wm = split_words(word_feats, word_mask)
         return TextEmb(sent=sent_feat, words=w, word_mask=wm)

@@ -239,7 +239,6 @@ class S3MAHead(RetrievalHead):
     "S3MA: dense + sparse (shared concepts, caption-word supervised) x coarse + fine similarities."
     config_cls = S3MAConfig
     pairwise = True
-    needs_tokens = True
 
     def __init__(self, cfg: S3MAConfig):
         super().__init__(cfg)

@@ -39,7 +39,7 @@ class LooseHead(RetrievalHead):
         x = F.normalize(self.temporal(frame_feats, frame_mask), dim=-1)
         return VideoEmb(pooled=F.normalize(masked_mean(x, frame_mask), dim=-1))
 
-    def encode_text(self, sent_feat: torch.Tensor, word_feats: torch.Tensor, word_mask: torch.Tensor) -> TextEmb:
+    def encode_text(self, sent_feat: torch.Tensor, word_feats: torch.Tensor, word_mask: torch.Tensor, tokens=None) -> TextEmb:
         "sent_feat (B,D) -> TextEmb(sent (B,D), L2-normalised); word features are not used."
         return TextEmb(sent=F.normalize(sent_feat, dim=-1))
 
@@ -161,9 +161,9 @@ class SeqTransfHead(LooseHead):
         self.temporal_transformer = TemporalTransformer(cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions, cfg.ln_eps)
 
     def temporal(self, frame_feats, frame_mask): return self.temporal_transformer(frame_feats, frame_mask)
-    def init_from_text_tower(self, backbone) -> list[str]:
-        "CLIP4Clip's initialisation from the backbone's text transformer (see `TemporalTransformer.init_from_text_tower`)."
-        return self.temporal_transformer.init_from_text_tower(backbone)
+    def init_from_backbone(self, backbone) -> dict:
+        "CLIP4Clip's initialisation from the backbone's text transformer (see `TemporalTransformer.init_from_text_tower`): {'temporal': what was copied}."
+        return {"temporal": self.temporal_transformer.init_from_text_tower(backbone)}
 
 # %% ../nbs/05_temporal.ipynb #758b4545
 class CrossPooler(nn.Module):
@@ -209,7 +209,7 @@ class TightTransfHead(RetrievalHead):
             raise ValueError(f"{frame_feats.shape[1]} frames + 1 text token exceed the position table ({self.cfg.max_positions})")
         return VideoEmb(frames=frame_feats, frame_mask=frame_mask.bool())
 
-    def encode_text(self, sent_feat, word_feats, word_mask) -> TextEmb:
+    def encode_text(self, sent_feat, word_feats, word_mask, tokens=None) -> TextEmb:
         "sent_feat (B,D) -> TextEmb(sent (B,D)); raw (the cross encoder sees unnormalised features)."
         return TextEmb(sent=sent_feat)
 
@@ -234,9 +234,9 @@ class TightTransfHead(RetrievalHead):
                for i in range(0, T * V, n)]
         return ScoreOut(torch.cat(out).view(T, V))
 
-    def init_from_text_tower(self, backbone) -> list[str]:
-        "CLIP4Clip's init: text position table -> cross position embeddings, first text blocks -> cross encoder; returns what was copied."
-        return copy_from_text_tower(backbone, self.position_embeddings, self.transformer)
+    def init_from_backbone(self, backbone) -> dict:
+        "CLIP4Clip's init: text position table -> cross position embeddings, first text blocks -> cross encoder: {'cross': what was copied}."
+        return {"cross": copy_from_text_tower(backbone, self.position_embeddings, self.transformer)}
 
     def pair_cost(self) -> int:
         "Bytes of working memory per pair at inference (fp32): sequence copies, the widest block activations, attention maps."

@@ -4,6 +4,7 @@
 
 # %% ../nbs/00a_testing.ipynb #0f32bff2
 from __future__ import annotations
+import inspect
 import torch
 import torch.nn.functional as F
 from fastcore.test import test_close, test_eq, test_fail
@@ -107,7 +108,9 @@ def check_head(head: RetrievalHead, D: int | None = None, Fr: int | None = None,
                grads: bool = True, # also run `check_grads` (needs the head's training path)
                eps_padding: float = 1e-4, eps_chunk: float = 1e-5, # tolerances of the two inference checks
                **forward_kw) -> list[str]:
-    "All the checks a head must pass (`check_padding`, `check_chunk_independence`, `check_grads`), in eval mode; the loss terms' names."
+    "All the checks a head must pass (its `encode_text` takes `tokens`, `check_padding`, `check_chunk_independence`, `check_grads`), in eval mode; the loss terms' names."
+    if "tokens" not in inspect.signature(head.encode_text).parameters:   # the model always passes them
+        raise AssertionError(f"{head.name}: encode_text must take tokens=None (the caption's token ids)")
     head.eval()
     check_padding(head, D, Fr, L, truncate=truncate, eps=eps_padding)
     check_chunk_independence(head, D, Fr, L, eps=eps_chunk)
