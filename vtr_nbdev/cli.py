@@ -4,7 +4,7 @@
 
 # %% ../nbs/14_cli.ipynb #d492834a
 from __future__ import annotations
-import json, math, os, shutil, time, warnings
+import dataclasses, json, math, os, re, shutil, time, warnings
 from pathlib import Path
 
 import torch
@@ -30,10 +30,10 @@ from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, 
 __all__ = ['TWIN_CAPTIONS', 'SYNTHETIC_COEF_LR', 'RANGES', 'RUN_FORMAT', 'RUN_ARTEFACTS', 'RESULT_OPTIONS', 'per_category_r1',
            'twin_pair_accuracy', 'eval_loaders', 'encode_split', 'split_results', 'evaluate_split', 'report',
            'DataPathMissing', 'resolve_data', 'default_pretrained', 'default_coef_lr', 'check_ranges', 'check_choices',
-           'is_run_dir', 'check_run_out', 'clear_run', 'write_run', 'read_run', 'check_resume', 'train_pairs',
-           'check_train_split', 'check_eval_videos', 'Diverged', 'DivergenceCallback', 'train', 'parse_pp_params',
-           'embedding_vectors', 'encode_bank', 'postprocess_split', 'evaluate_checkpoint', 'zero_shot',
-           'compare_methods', 'summarize']
+           'is_run_dir', 'check_run_out', 'clear_run', 'write_run', 'read_run', 'check_resume', 'resumed_options',
+           'train_pairs', 'check_train_split', 'check_eval_videos', 'Diverged', 'DivergenceCallback', 'train',
+           'parse_typed', 'parse_pp_params', 'parse_head_options', 'embedding_vectors', 'encode_bank',
+           'postprocess_split', 'evaluate_checkpoint', 'zero_shot', 'compare_methods', 'summarize']
 
 # %% ../nbs/14_cli.ipynb #67168789
 def per_category_r1(sims: torch.Tensor, gt: torch.Tensor, captions) -> dict:
@@ -253,6 +253,20 @@ def check_resume(resume, options: dict, force: bool = False) -> dict:
                               "nothing to resume: --overwrite trains it again")
     return diff
 
+# %% ../nbs/14_cli.ipynb #aaf22bac
+def resumed_options(options: dict, # `vtr_train`'s options by name, as parsed
+                    defaults: dict, # their defaults
+                   ) -> dict:
+    "`options` with those left at their default taken from the resumed run's `run.json` (`options['resume']`), `out` its folder."
+    run = read_run(_checkpoint_folder(options["resume"]))
+    if run is None: return options            # a checkpoint from before run.json: check_resume compares what it records
+    folder, meta = run
+    out = dict(options)
+    for k, v in (meta.get("options") or {}).items():
+        if k in out and out[k] == defaults.get(k): out[k] = "none" if (k == "pretrained" and v is None) else v
+    if out.get("out") == defaults.get("out"): out["out"] = str(folder)
+    return out
+
 # %% ../nbs/14_cli.ipynb #984b0d67
 def train_pairs(ann) -> int:
     "How many training items `PairDataset` makes of `ann`: its captions, or in paragraph mode its videos with captions."
@@ -300,7 +314,8 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
           warmup: float = 0.1, seed: int = 0, out: str = "runs/vtr_train", workers: int = 2,
           freeze_backbone: bool = False, device: str | None = None, show: bool = True, accum_steps: int = 1,
           amp: str = "auto", grad_checkpoint: bool = False, resume: str | None = None, checkpoint_every: int = 1,
-          test_split: str = "test", overwrite: bool = False, force_resume: bool = False) -> dict:
+          test_split: str = "test", overwrite: bool = False, force_resume: bool = False,
+          head: str | dict | None = None) -> dict:
     """Train `method` on `dataset`, evaluate on validation each epoch, then the best checkpoint on `test_split`. Returns the metrics.
     `pretrained='auto'` takes the shipped synthetic CLIP on the synthetic benchmark (`None`/'none': random init).
     `vision='frozen'` (the default with pretrained weights on the synthetic benchmark) freezes the image tower and trains on
@@ -314,11 +329,13 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     epoch table) and, with `tensorboard` installed, `tensorboard/`. Bars show where someone watches (a terminal, a
     notebook: `core.live_output`); piped or redirected, the output has one line per epoch (`show=False`: never bars).
     Everything is checked before any model loads (see "Checking before working"): `out` must be new, empty, or a run folder
-    with `resume` (its options compared, `force_resume` to accept changes) or `overwrite` (its files replaced)."""
+    with `resume` (its options compared, `force_resume` to accept changes) or `overwrite` (its files replaced).
+    `head` sets the head's own config values (`parse_head_options`: 'keep_rate=0.3,n_layers=2')."""
     check_ranges(batch_size=batch_size, epochs=epochs, frames=frames, words=words, workers=workers, lr=lr, lr_backbone=lr_backbone,
                  coef_lr=coef_lr, wd=wd, warmup=warmup, accum_steps=accum_steps, checkpoint_every=checkpoint_every)
     check_choices(method=method, dataset=dataset, preset=preset, vision=vision, amp=amp, device=device, backbone=backbone,
                   pretrained=default_pretrained(backbone, dataset) if pretrained == "auto" else pretrained)
+    head = parse_head_options(method, head)     # a wrong name or value fails now
     out = check_run_out(out, resume, overwrite)
     rank, world = init_distributed()          # a no-op unless launched by torchrun / accelerate launch
     t0, bars = time.time(), show and rank == 0 and live_output()
@@ -336,12 +353,13 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     check_eval_videos({s: ann[s] for s in splits[1:]})
     options = dict(method=method, dataset=dataset, data_path=str(Path(root).resolve()), backbone=backbone, pretrained=pretrained,
                    vision=vision, frames=frames, words=words, freeze_backbone=bool(freeze_backbone), batch_size=batch_size, epochs=epochs,
-                   lr=lr, lr_backbone=lr_backbone, wd=wd, warmup=warmup, accum_steps=accum_steps, amp=amp, seed=seed, workers=workers)
+                   lr=lr, lr_backbone=lr_backbone, wd=wd, warmup=warmup, accum_steps=accum_steps, amp=amp, seed=seed, workers=workers,
+                   head=head)
     changed = check_resume(resume, options, force_resume) if resume else {}
     if rank == 0 and overwrite and not resume: clear_run(out)
     out.mkdir(parents=True, exist_ok=True)
     if rank == 0: write_run(out, options, "running", changed_on_resume=changed)
-    model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=frames, n_words=words)
+    model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=frames, n_words=words, **head)
     tok, S = model.tokenizer(), model.image_size
     store = None
     if vision == "frozen":
@@ -389,26 +407,43 @@ def train(method: str = "seqTransf", dataset: str = "synthetic", data_path: str 
     return res
 
 # %% ../nbs/14_cli.ipynb #52f14e11
-def parse_pp_params(method: str, text: str | None) -> dict:
-    "Hyperparameter overrides from the command line, `'beta=20,k=1,dynamic=false'`, typed like the method's defaults."
+def parse_typed(text: str | None, defaults: dict, flag: str, owner: str) -> dict:
+    "`'name=value,...'` from the command line, each value typed like `defaults[name]` (bool, int, float, str; None: a number if it reads as one)."
     if not text: return {}
-    defaults = postprocess_params(method)
     out = {}
     for item in text.split(","):
         name, eq, val = item.strip().partition("=")
-        name = name.strip()
-        if not eq: raise OptionError(f"--pp-params: expected name=value, got {item!r}")
-        if name not in defaults: raise OptionError(f"--pp-params: {method} has no parameter {name!r}; its parameters are {sorted(defaults)}")
-        ref, val = defaults[name], val.strip()
+        name, val = name.strip(), val.strip()
+        if not eq: raise OptionError(f"{flag}: expected name=value, got {item!r}")
+        if name not in defaults: raise OptionError(f"{flag}: {owner} has no parameter {name!r}; its parameters are {sorted(defaults)}")
+        ref = defaults[name]
         if isinstance(ref, bool):
-            if val.lower() not in ("1", "0", "true", "false", "yes", "no"): raise OptionError(f"--pp-params: {name} must be true or false, got {val!r}")
+            if val.lower() not in ("1", "0", "true", "false", "yes", "no"): raise OptionError(f"{flag}: {name} must be true or false, got {val!r}")
             out[name] = val.lower() in ("1", "true", "yes")
+        elif isinstance(ref, str) or (ref is None and not re.fullmatch(r"[-+.\deE]+", val)): out[name] = val
         else:
             try: num = float(val)
-            except ValueError: raise OptionError(f"--pp-params: {name} must be a number, got {val!r}") from None
-            if isinstance(ref, int) and num != int(num): raise OptionError(f"--pp-params: {name} must be an integer, got {val!r}")
-            out[name] = int(num) if isinstance(ref, int) else num
+            except ValueError: raise OptionError(f"{flag}: {name} must be a number, got {val!r}") from None
+            if isinstance(ref, int) and num != int(num): raise OptionError(f"{flag}: {name} must be an integer, got {val!r}")
+            out[name] = int(num) if isinstance(ref, int) or (ref is None and num == int(num) and "." not in val) else num
     return out
+
+def parse_pp_params(method: str, text: str | None) -> dict:
+    "Hyperparameter overrides from the command line, `'beta=20,k=1,dynamic=false'`, typed like the method's defaults."
+    return parse_typed(text, postprocess_params(method), "--pp-params", method)
+
+def parse_head_options(method: str, text: str | dict | None) -> dict:
+    "The head's own config values from `vtr_train --head 'keep_rate=0.3,n_layers=2'`, typed like the fields of `method`'s config (a dict passes through, checked)."
+    from vtr_nbdev.core import HEADS
+    list_methods()
+    if method not in HEADS: return {}                     # check_choices reports the unknown method
+    fields = {f.name: (f.default if f.default is not dataclasses.MISSING else None)
+              for f in dataclasses.fields(HEADS[method].config_cls) if f.name not in ("dim", "n_frames", "n_words")}
+    if isinstance(text, dict):
+        unknown = sorted(set(text) - set(fields))
+        if unknown: raise OptionError(f"--head: {method} has no parameter {unknown[0]!r}; its parameters are {sorted(fields)}")
+        return dict(text)
+    return parse_typed(text, fields, "--head", method)
 
 def embedding_vectors(model: Retriever, texts, videos, n_check: int = 16):
     "(text vectors (T,D), video vectors (V,D)) if the head scores pairs as `scale · sent · pooledᵀ` (`dot_product_fit` on a few pairs), else None."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_console.ipynb #f0d3038e
 from __future__ import annotations
-import functools, json, os, sys, time
+import functools, inspect, json, os, sys, time
 from dataclasses import asdict
 from pathlib import Path
 
@@ -181,10 +181,12 @@ def vtr_train(
     checkpoint_every: int = 1,       # save the full training state every N epochs (OUT/checkpoints/last; the previous in prev)
     overwrite: store_true = False,   # replace the run already in --out (only its own files: best/, checkpoints/, *.json)
     force_resume: store_true = False,  # --resume even if options that change the result differ from the run's (listed otherwise)
+    head: str = None,                # the head's own config values, e.g. "keep_rate=0.3" (tcmgc) or "n_layers=2,seq_type=lstm" (ea_seq): its notebook lists them
 ):
     "Train a video-text retriever and evaluate it (defaults: synthetic benchmark, the shipped synthetic CLIP with cached frame features, seqTransf, about 2 minutes on 2 CPU cores)."
     options = dict(locals())                  # every option above, by name: `train` takes the same
-    from vtr_nbdev.cli import train
+    from vtr_nbdev.cli import train, resumed_options
+    if resume: options = resumed_options(options, {k: p.default for k, p in inspect.signature(vtr_train).parameters.items()})
     train(**options)
 
 # %% ../nbs/17_console.ipynb #ac4012d6
