@@ -434,11 +434,11 @@ def parse_pp_params(method: str, text: str | None) -> dict:
 
 def parse_head_options(method: str, text: str | dict | None) -> dict:
     "The head's own config values from `vtr_train --head 'keep_rate=0.3,n_layers=2'`, typed like the fields of `method`'s config (a dict passes through, checked)."
-    from vtr_nbdev.core import HEADS
+    from vtr_nbdev.core import HEADS, HEAD_PRESETS, head_class
     list_methods()
-    if method not in HEADS: return {}                     # check_choices reports the unknown method
+    if method not in HEADS and method not in HEAD_PRESETS: return {}                     # check_choices reports the unknown method
     fields = {f.name: (f.default if f.default is not dataclasses.MISSING else None)
-              for f in dataclasses.fields(HEADS[method].config_cls) if f.name not in ("dim", "n_frames", "n_words")}
+              for f in dataclasses.fields(head_class(method).config_cls) if f.name not in ("dim", "n_frames", "n_words")}
     if isinstance(text, dict):
         unknown = sorted(set(text) - set(fields))
         if unknown: raise OptionError(f"--head: {method} has no parameter {unknown[0]!r}; its parameters are {sorted(fields)}")

@@ -14,11 +14,11 @@ import torch
 import torch.nn as nn
 
 # %% auto #0
-__all__ = ['TMP_PREFIX', 'HEADS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything', 'default_device',
-           'autocast_dtype', 'file_mode', 'fsync_path', 'commit_file', 'EmbBundle', 'VideoEmb', 'TextEmb', 'ScoreOut',
-           'HeadConfig', 'RetrievalHead', 'register_head', 'build_head', 'core_info', 'cache_root', 'hash_tensors',
-           'live_output', 'progress', 'dashes_to_underscores', 'UserError', 'OptionError', 'dashed_help', 'run_cli',
-           'run_captured', 'print_core_info', 'vtr_core_info']
+__all__ = ['TMP_PREFIX', 'HEADS', 'HEAD_PRESETS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything',
+           'default_device', 'autocast_dtype', 'file_mode', 'fsync_path', 'commit_file', 'EmbBundle', 'VideoEmb',
+           'TextEmb', 'ScoreOut', 'HeadConfig', 'RetrievalHead', 'register_head', 'register_preset', 'head_class',
+           'build_head', 'core_info', 'cache_root', 'hash_tensors', 'live_output', 'progress', 'dashes_to_underscores',
+           'UserError', 'OptionError', 'dashed_help', 'run_cli', 'run_captured', 'print_core_info', 'vtr_core_info']
 
 # %% ../nbs/00_core.ipynb #24e13f04
 def _expand_mask(mask: torch.Tensor, x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -237,15 +237,31 @@ def register_head(name: str):
         return cls
     return deco
 
+HEAD_PRESETS: dict[str, tuple[str, dict, str]] = {}   # name -> (registered head, config defaults, description)
+
+def register_preset(name: str, base: str, doc: str, **defaults) -> str:
+    "Register `name` as the head `base` with other config defaults (an ablation, a paper's setting): `build_head(name)` builds `base` with them."
+    if name in HEADS: raise ValueError(f"{name!r} is a registered head; a preset needs a name of its own")
+    HEAD_PRESETS[name] = (base, dict(defaults), doc)
+    return name
+
+def head_class(name: str) -> type[RetrievalHead]:
+    "The head class a method name builds (a preset's base head)."
+    base = HEAD_PRESETS[name][0] if name in HEAD_PRESETS else name
+    if base not in HEADS:
+        raise KeyError(f"unknown method {name!r}; registered: {sorted([*HEADS, *HEAD_PRESETS])} (import the module that defines it)")
+    return HEADS[base]
+
 def build_head(name: str, **cfg) -> RetrievalHead:
-    "Build the head registered as `name` from config values (unknown keys are an error)."
-    if name not in HEADS:
-        raise KeyError(f"unknown method {name!r}; registered: {sorted(HEADS)} (import the module that defines it)")
-    cls = HEADS[name]
+    "Build the head registered as `name` (or the preset `name`) from config values (unknown keys are an error)."
+    cls = head_class(name)
+    defaults = HEAD_PRESETS[name][1] if name in HEAD_PRESETS else {}
     fields = {f.name for f in dataclasses.fields(cls.config_cls)}
     unknown = set(cfg) - fields
     if unknown: raise TypeError(f"{name}: unknown config keys {sorted(unknown)}; valid: {sorted(fields)}")
-    return cls(cls.config_cls(**cfg))
+    head = cls(cls.config_cls(**{**defaults, **cfg}))
+    if name in HEAD_PRESETS: head.name = name        # checkpoints and tables say which preset
+    return head
 
 # %% ../nbs/00_core.ipynb #0e93c94a
 def core_info() -> dict:

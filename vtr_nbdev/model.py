@@ -32,7 +32,7 @@ def list_methods() -> list[str]:
         try: importlib.import_module(m)
         except ModuleNotFoundError as e:
             if e.name != m: raise
-    return sorted(k for k in HEADS if not k.startswith("_"))
+    return sorted(k for k in [*HEADS, *HEAD_PRESETS] if not k.startswith("_"))
 
 # %% ../nbs/11_model.ipynb #952a1488
 @dataclass

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from fastcore.basics import patch
 
 from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
-                            register_head)
+                            register_head, register_preset)
 from .temporal import TemporalTransformer
 
 # %% auto #0
@@ -420,20 +420,14 @@ def forward(self: S3MAHead, frame_feats, frame_mask, sent_feat, word_feats, word
     return self.score(self.encode_text(sent_feat, word_feats, word_mask, tokens=tokens), self.encode_video(frame_feats, frame_mask))
 
 # %% ../nbs/08_sparse.ipynb #b88d21f1
-def _ablation(name: str, doc: str, **defaults):
-    "Register `name` as S3MA with other defaults for the switches."
-    cfg_cls = dataclass(type(f"S3MA_{name}_Config", (S3MAConfig,), {"__annotations__": {k: type(v) for k, v in defaults.items()},
-                                                                       **defaults, "__doc__": doc}))
-    return register_head(name)(type(f"S3MA_{name}_Head", (S3MAHead,), {"config_cls": cfg_cls, "__doc__": doc}))
-
 S3MA_PAPER_SCALE = dict(vocab="bpe", bpe_top_n=5000, n_concepts=1024, top_k=32, temporal="seqTransf")  # CLIP-size settings
 
 S3MA_ABLATIONS = {
-    "s3ma_dense": _ablation("s3ma_dense", "S3MA ablation: dense space only (coarse + fine), no concepts.", use_sparse=False, use_alignment=False),
-    "s3ma_sparse": _ablation("s3ma_sparse", "S3MA ablation: sparse space only (coarse + fine), with alignment.", use_dense=False),
-    "s3ma_coarse": _ablation("s3ma_coarse", "S3MA ablation: coarse (sentence-video) similarities only.", use_fine=False),
-    "s3ma_noalign": _ablation("s3ma_noalign", "S3MA ablation: no caption-word alignment loss.", use_alignment=False),
-    "s3ma_randinit": _ablation("s3ma_randinit", "S3MA ablation: concept vectors initialised at random.", random_init=True),
+    "s3ma_dense": register_preset("s3ma_dense", "s3ma", "S3MA ablation: dense space only (coarse + fine), no concepts.", use_sparse=False, use_alignment=False),
+    "s3ma_sparse": register_preset("s3ma_sparse", "s3ma", "S3MA ablation: sparse space only (coarse + fine), with alignment.", use_dense=False),
+    "s3ma_coarse": register_preset("s3ma_coarse", "s3ma", "S3MA ablation: coarse (sentence-video) similarities only.", use_fine=False),
+    "s3ma_noalign": register_preset("s3ma_noalign", "s3ma", "S3MA ablation: no caption-word alignment loss.", use_alignment=False),
+    "s3ma_randinit": register_preset("s3ma_randinit", "s3ma", "S3MA ablation: concept vectors initialised at random.", random_init=True),
 }
 
 # %% ../nbs/08_sparse.ipynb #3fe6821c
