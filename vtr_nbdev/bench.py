@@ -21,7 +21,7 @@ from .metrics import write_results
 # %% auto #0
 __all__ = ['sync', 'best_time', 'matmul_flops', 'count_flops', 'score_flops', 'HeadOnly', 'random_features', 'encode_head',
            'pair_loop', 'bench_scoring', 'decode_all_frames', 'make_bench_clips', 'bench_clip_loading',
-           'make_train_step', 'bench_train_steps', 'bench_train_step', 'bench_search', 'run_benchmarks',
+           'make_train_step', 'bench_train_steps', 'bench_train_step', 'bench_search', 'bench_scale', 'run_benchmarks',
            'format_benchmarks']
 
 # %% ../nbs/15_bench.ipynb #8bf966d6
@@ -98,8 +98,7 @@ def random_features(n: int, dim: int = 512, n_frames: int = 12, n_words: int = 3
 def encode_head(head: RetrievalHead, feats, n_total: int) -> tuple[TextEmb, VideoEmb]:
     "Encode the features once and tile the embeddings to `n_total` texts and videos."
     ff, fm, sf, wf, wm, toks = feats
-    te = (head.encode_text(sf, wf, wm, tokens=toks) if getattr(head, "needs_tokens", False)
-          else head.encode_text(sf, wf, wm))
+    te = head.encode_text(sf, wf, wm, tokens=toks)
     ve = head.encode_video(ff, fm)
     reps = math.ceil(n_total / len(ff))
     return TextEmb.cat([te] * reps)[:n_total], VideoEmb.cat([ve] * reps)[:n_total]
@@ -222,17 +221,32 @@ def bench_train_step(method: str, steps: int = 3, device=None, **kw) -> dict:
     return bench_train_steps([method], steps=steps, device=device, **kw)[0]
 
 # %% ../nbs/15_bench.ipynb #581f2d92
-def bench_search(n: int = 1_000_000, dim: int = 512, k: int = 10, n_queries: int = 100, kind: str = "ivf",
-                 data: str = "clustered", seed: int = 0, **index_kw) -> dict:
-    "`search.scale_benchmark` at `n` vectors (IVF with about √n cells by default), or {'status': 'not available ...'}."
+def bench_search(n: int = 1_000_000, dim: int = 512, k: int = 10, n_queries: int = 100,
+                 kind: str = "auto", # 'auto' (what vtr_index builds at this size) | 'ivf' | 'hnsw'
+                 data: str = "clustered", seed: int = 0,
+                 threads: int = 1, # FAISS threads while searching (Searcher searches one query with one)
+                 rerank: int = 256, # FAISS candidates re-ranked exactly (Searcher's n_candidates)
+                 **index_kw) -> dict:
+    "`search.scale_benchmark` at `n` vectors with the index `vtr_index` builds, or {'status': 'not available ...'}."
     try: from vtr_nbdev.search import scale_benchmark
     except ImportError as e: return dict(status=f"not available ({e})", n=n)
-    if kind == "ivf" and "nlist" not in index_kw: index_kw["nlist"] = 2 ** round(math.log2(math.sqrt(n)))
-    res = dict(scale_benchmark(n=n, dim=dim, k=k, n_queries=n_queries, kind=kind, data=data, seed=seed, **index_kw))
-    res.update(status="ok", n=n, dim=dim, kind=kind, data=data)
+    if kind not in ("auto", "ivf", "hnsw"): raise OptionError(f"--search-kind must be auto, ivf or hnsw, got {kind!r}")
+    res = dict(scale_benchmark(n=n, dim=dim, k=k, n_queries=n_queries, kind=kind, data=data, seed=seed, threads=threads,
+                               rerank=rerank, **index_kw))
+    res.update(status="ok", n=n, dim=dim, data=data, load_avg_1min=os.getloadavg()[0] if hasattr(os, "getloadavg") else None)
     ex, ap = res.get("ms_per_query_exact"), res.get("ms_per_query_approx")
     if ex and ap: res["speedup_approx_vs_exact"] = ex / ap
     return res
+
+def bench_scale(sizes=(10_000, 30_000, 100_000, 300_000, 1_000_000), log: Callable | None = print, **kw) -> list[dict]:
+    "`bench_search` at each collection size of `sizes` (smallest first): the scale curve."
+    rows = []
+    for n in sorted(sizes):
+        rows.append(bench_search(n=n, **kw)); r = rows[-1]
+        if log and r.get("status") == "ok":
+            log(f"scale {n:,}: exact {r['ms_per_query_exact']:.2f} ms/query, {r['kind']} {r['params']} {r['ms_per_query_approx']:.2f} ms/query, "
+                f"recall@10 {r['recall_at_10']:.3f}, build {r['build_seconds']:.1f} s, index {r['memory_ratio']:.3f}× the vectors")
+    return rows
 
 # %% ../nbs/15_bench.ipynb #ce8f6252
 def _sizes(quick: bool) -> dict:
@@ -244,10 +258,11 @@ def _sizes(quick: bool) -> dict:
     return dict(clips=dict(n_clips=8, seconds=10, hw=(240, 320), repeat=2),
                 scoring=dict(n=1000, dim=512, n_loop=20, time_budget=6.0),
                 training=dict(batch_size=8, n_frames=8, n_words=24, steps=3),
-                search=dict(n=1_000_000, n_queries=40))
+                search=dict(n=1_000_000, n_queries=100))
 
 def run_benchmarks(quick: bool = False, methods: list[str] | None = None, parts=("clips", "scoring", "training", "search"),
-                   device=None, search_n: int | None = None, search_kind: str = "ivf", search_data: str = "clustered",
+                   device=None, search_n: int | None = None, search_kind: str = "auto", search_data: str = "clustered",
+                   scale_sizes=(10_000, 30_000, 100_000, 300_000, 1_000_000), # the 'scale' part's collection sizes
                    log: Callable = print) -> dict:
     "Run the benchmarks; a JSON-able dict with the machine, each part's rows and the total time."
     t_start = time.time()
@@ -284,6 +299,10 @@ def run_benchmarks(quick: bool = False, methods: list[str] | None = None, parts=
         sr = res["search"]
         log(f"search: {sr.get('status')}" + (f", exact {sr['ms_per_query_exact']:.1f} ms/query, approximate {sr['ms_per_query_approx']:.2f} ms/query"
                                              if sr.get("status") == "ok" else ""))
+    if "scale" in parts:
+        res["scale"] = bench_scale(scale_sizes, log=log, kind=search_kind, data=search_data, n_queries=sizes["search"]["n_queries"],
+                                   sweep=(8, 16, 32, 64, 128) if search_kind != "hnsw" else (64, 256, 1024))   # the other settings too
+    res["machine"]["load_avg_1min_end"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     res["total_seconds"] = time.time() - t_start
     return res
 
@@ -324,13 +343,19 @@ def format_benchmarks(res: dict) -> str:
         for r in t:
             out.append(f"| {r['method']} | {r['head_params']:,} | {_f(r['ms_per_step'])} | {_f(r['ms_per_step'] / base) + '×' if base else '–'} |")
         out.append("")
-    if "search" in res:
-        s = res["search"]
-        if s.get("status") != "ok": out += [f"Search: {s.get('status')}", ""]
-        else:
+    rows = [res["search"]] if "search" in res else []
+    if rows and rows[0].get("status") != "ok": out += [f"Search: {rows[0].get('status')}", ""]; rows = []
+    rows += [r for r in res.get("scale", []) if r.get("status") == "ok"]
+    if rows:
+        s = rows[0]
+        out += [f"Search, {s['data']} vectors of dimension {s['dim']}, one query at a time ({s['search_threads']} FAISS thread), the approximate "
+                f"index memory-mapped from its file, top {s['rerank']} re-ranked exactly; recall@10 against exact search:", "",
+                "| vectors | exact (ms/query) | index | approximate (ms/query) | exact / approximate | recall@10 | build (s) | index (MB) | index / float32 vectors |",
+                "|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
+        for s in rows:
             prm = ", ".join(f"{k} {v:,}" for k, v in s.get("params", {}).items())
-            out += [f"Search, {s['n']:,} {s['data']} vectors of dimension {s['dim']}, {s['kind']} index ({prm}), one query at a time:", "",
-                    "| exact (ms/query) | approximate (ms/query) | exact / approximate | recall@10 | build (s) |", "|---:|---:|---:|---:|---:|",
-                    f"| {_f(s.get('ms_per_query_exact'))} | {_f(s.get('ms_per_query_approx'))} | {_f(s.get('speedup_approx_vs_exact'))}× "
-                    f"| {_f(s.get('recall_at_10'))} | {_f(s.get('build_seconds'))} |", ""]
+            out.append(f"| {s['n']:,} | {_f(s.get('ms_per_query_exact'))} | {s['kind']} ({prm}) | {_f(s.get('ms_per_query_approx'))} "
+                       f"| {_f(s.get('speedup_approx_vs_exact'))}× | {_f(s.get('recall_at_10'))} | {_f(s.get('build_seconds'))} "
+                       f"| {_f(s.get('index_bytes', 0) / 1e6)} | {_f(s.get('memory_ratio'))}× |")
+        out.append("")
     return "\n".join(out)

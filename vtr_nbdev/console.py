@@ -76,12 +76,12 @@ def vtr_index(
     workers: int = 0,                 # DataLoader worker processes for decoding
     retry_failed: store_true = False, # try again the unchanged files that were unreadable last time
     thumb_height: int = 48,           # pixel height of the thumbnail strips
-    approx_threshold: int = 50_000,   # from this many videos on, also build an HNSW index
+    approx_threshold: int = 50_000,   # from this many videos on, also build an approximate (IVF) index, memory-mapped by vtr_search
     shard_size: int = 256,            # clips per shard committed as encoding goes: a kill loses at most one shard
     device: str = None,               # cpu / cuda (default: cuda if available)
 ):
-    "Index the videos of a folder for text search (only new or changed files are encoded when the index exists; an interrupted run resumes)."
-    from vtr_nbdev.search import check_index_options, check_video_dir, check_index_out, zero_shot_options, zero_shot_retriever, build_index, _recorded_model
+    "Index the videos of a folder for text search (only new or changed files are encoded when the index exists; an interrupted run resumes; under torchrun / accelerate launch the processes share the files)."
+    from vtr_nbdev.search import check_index_options, check_video_dir, check_index_out, zero_shot_options, zero_shot_retriever, build_index, _recorded_model, rank_device
     check_index_options(batch_size, workers, shard_size, thumb_height, approx_threshold)   # before anything is loaded
     check_video_dir(video_dir)                          # a wrong folder or --out costs nothing and deletes nothing
     out = Path(out) if out else Path(video_dir) / ".vtr_index"
@@ -89,6 +89,7 @@ def vtr_index(
     zero_shot = zero_shot_options(backbone, pretrained, method, frames)
     if zero_shot and checkpoint: raise OptionError("give --checkpoint (a trained model) or --backbone/--pretrained (zero-shot), not both")
     if checkpoint is None and zero_shot is None: checkpoint, zero_shot = _recorded_model(out)
+    device = rank_device(device)                        # a rank of a multi-GPU job: its own GPU
     model = checkpoint or zero_shot_retriever(**zero_shot, device=device)
     build_index(video_dir, model, out, zero_shot=zero_shot, batch_size=batch_size, num_workers=workers, retry_failed=retry_failed,
                 thumb_height=thumb_height, approx_threshold=approx_threshold, device=device, shard_size=shard_size,
@@ -243,24 +244,34 @@ def vtr_bench(
     quick: store_true = False,       # CI-sized run (seconds per part instead of minutes)
     out: str = None,                 # also write the results as JSON to this file
     methods: str = None,             # comma-separated heads to benchmark (default: every registered head)
-    parts: str = "clips,scoring,training,search",  # which benchmarks to run
+    parts: str = "clips,scoring,training,search",  # which benchmarks to run (clips, scoring, training, search, scale)
     search_n: int = None,            # vectors for the search benchmark (default 1,000,000; quick: 20,000)
-    search_kind: str = "ivf",        # approximate index: ivf (about a minute at 1M vectors) or hnsw (tens of minutes)
+    search_kind: str = "auto",       # approximate index: auto (what vtr_index builds: IVF, parameters from the size), ivf, or hnsw (tens of minutes at 1M)
     search_data: str = "clustered",  # clustered (vectors around n/1000 centres) or random (i.i.d. directions)
+    scale_n: str = "10000,30000,100000,300000,1000000",  # collection sizes of the scale part (the search curve), comma-separated
     device: str = None,              # cpu / cuda (default: cuda if available)
 ):
-    "Print the performance benchmarks (clip loading, scoring every head, training steps, search) as tables; optionally write JSON."
+    "Print the performance benchmarks (clip loading, scoring every head, training steps, search, the search scale curve) as tables; optionally write JSON."
+    import inspect, shlex
+    options, defaults = dict(locals()), inspect.signature(vtr_bench).parameters      # the command, recorded in the JSON
+    command = shlex.join(["vtr_bench"] + [a for k, p in defaults.items() if options[k] != p.default
+                                          for a in [f"--{k.replace('_', '-')}"] + ([] if options[k] is True else [str(options[k])])])
     from vtr_nbdev.model import list_methods
     from vtr_nbdev.metrics import write_results
     from vtr_nbdev.bench import run_benchmarks, format_benchmarks
     ps = [p.strip() for p in parts.split(",") if p.strip()]
-    bad = set(ps) - {"clips", "scoring", "training", "search"}
-    if bad: raise OptionError(f"unknown parts {sorted(bad)} in --parts; choose from clips, scoring, training, search")
+    bad = set(ps) - {"clips", "scoring", "training", "search", "scale"}
+    if bad: raise OptionError(f"unknown parts {sorted(bad)} in --parts; choose from clips, scoring, training, search, scale")
+    try: sizes = [int(x.replace("_", "")) for x in scale_n.split(",") if x.strip()]
+    except ValueError: raise OptionError(f"--scale-n must be comma-separated numbers of vectors, got {scale_n!r}") from None
+    if not sizes or min(sizes) < 1: raise OptionError(f"--scale-n must be comma-separated numbers of vectors ≥ 1, got {scale_n!r}")
+    if search_kind not in ("auto", "ivf", "hnsw"): raise OptionError(f"--search-kind must be auto, ivf or hnsw, got {search_kind!r}")
     ms = [m.strip() for m in methods.split(",")] if methods else None
     unknown = set(ms or []) - set(list_methods())
     if unknown: raise OptionError(f"unknown methods {sorted(unknown)} in --methods; choose from {', '.join(list_methods())}")
     res = run_benchmarks(quick=quick, methods=ms, parts=ps, device=device, search_n=search_n, search_kind=search_kind,
-                         search_data=search_data)
+                         search_data=search_data, scale_sizes=sizes)
+    res["command"] = command
     print(); print(format_benchmarks(res))
     if out:
         write_results(res, out)

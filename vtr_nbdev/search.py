@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_search.ipynb #2caf90e3
 from __future__ import annotations
-import contextlib, functools, glob, hashlib, html, io, json, math, os, secrets, shlex, sys, time, unicodedata
+import contextlib, functools, glob, hashlib, html, io, json, math, os, secrets, shlex, sys, tempfile, time, unicodedata
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Sequence
@@ -27,11 +27,11 @@ __all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PAR
            'find_videos', 'thumb_strip', 'video_duration', 'FileVideos', 'encode_files', 'NotAnIndex',
            'UnreadableIndex', 'is_index_dir', 'model_fingerprint', 'IndexBusy', 'index_lock', 'remove_stale',
            'read_index_meta', 'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards',
-           'check_index_options', 'printable', 'build_index', 'pooled_video_vector', 'pooled_text_vector',
-           'build_faiss_index', 'faiss_search', 'dot_product_fit', 'scores_are_dot_products', 'SearchHit',
-           'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_options', 'zero_shot_retriever',
-           'recorded_checkpoint', 'retriever_from_record', 'Searcher', 'format_hits', 'png_bytes', 'SearchWidget',
-           'search_widget', 'random_unit_vectors', 'scale_benchmark']
+           'check_index_options', 'Job', 'job_ranks', 'rank_device', 'rank_chunks', 'printable', 'build_index',
+           'pooled_video_vector', 'pooled_text_vector', 'approx_index_params', 'build_faiss_index', 'faiss_search',
+           'dot_product_fit', 'scores_are_dot_products', 'SearchHit', 'ModelMismatch', 'SearchError', 'check_search',
+           'zero_shot_options', 'zero_shot_retriever', 'recorded_checkpoint', 'retriever_from_record', 'Searcher',
+           'format_hits', 'png_bytes', 'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
@@ -286,10 +286,12 @@ def commit(self: VideoIndex, path: Path) -> Path:
     def put(kind, name, write): files[kind] = commit_file(path, name, write).name
     if self.videos is not None: put("videos", f"videos-{tag}.safetensors", self.videos.save)
     if self.thumbs is not None: put("thumbs", f"thumbs-{tag}.npy", lambda p: _save_npy(p, self.thumbs))
-    faiss_index = self.extra.pop("_faiss", None)
+    faiss_index, faiss_file = self.extra.pop("_faiss", None), self.extra.pop("_faiss_file", None)
     if faiss_index is not None:
         import faiss
         put("faiss", f"faiss-{tag}.index", lambda p: faiss.write_index(faiss_index, str(p)))
+    elif faiss_file: files["faiss"] = faiss_file                     # the previous generation's, for the same vectors
+    if "faiss" in files and isinstance(self.extra.get("faiss"), dict): self.extra["faiss"]["bytes"] = (path / files["faiss"]).stat().st_size
     meta = dict(format=INDEX_FORMAT, root=str(self.root), model=self.model, failed=self.failed,
                 videos=[dict(path=p, stamp=s, duration=d) for p, s, d in zip(self.paths, self.stamps, self.durations)],
                 emb_keys=list(self.videos.keys()) if self.videos is not None else [],
@@ -385,6 +387,17 @@ def _stamps(root: Path, rel: Sequence[str]) -> tuple[dict, list]:
         except OSError as e: bad.append((r, "a broken symbolic link" if (root / r).is_symlink() else f"cannot stat it ({e.strerror})"))
     return stamps, bad
 
+# %% ../nbs/13_search.ipynb #c3a1f7e0
+def _add_approx_index(index: VideoIndex, old: VideoIndex | None, out: Path, unchanged: bool, show_progress: bool):
+    "Give `index` its approximate FAISS index for `commit`: the previous one when every row is the old index's, else built now (a minute at 1M videos)."
+    params = approx_index_params(len(index)); kind = params.pop("kind")
+    prev, prev_file = (old.extra.get("faiss") or {}, (old.extra.get("files") or {}).get("faiss")) if old else ({}, None)
+    if unchanged and old.paths == index.paths and prev.get("kind") == kind and prev.get("params") == params and prev_file and (out / prev_file).is_file():
+        index.extra["faiss"], index.extra["_faiss_file"] = dict(prev), prev_file; return
+    t = time.time()
+    index.extra["_faiss"] = build_faiss_index(pooled_video_vector(index.videos).numpy(), kind, show_progress=show_progress, **params)
+    index.extra["faiss"] = dict(kind=kind, n=len(index), params=params, build_seconds=round(time.time() - t, 1))
+
 # %% ../nbs/13_search.ipynb #48c76d36
 def _as_part(index: VideoIndex) -> dict:
     "An index as a part for `_pick_rows`, like a shard."
@@ -410,20 +423,72 @@ def _merge(parts: list[dict], src: dict, paths: list[str]):
     return videos, thumbs, [parts[src[p][0]]["rows"][src[p][1]]["duration"] for p in paths]
 
 # %% ../nbs/13_search.ipynb #f9d06b02
-def _encode_shards(model, root, out, todo, stamps, key, n_first: int, shard_size: int, n_resumed: int, n_total: int,
-                   batch_size, num_workers, thumb_frames, thumb_height, show_progress, log) -> list[dict]:
-    "Encode `todo` in chunks of `shard_size`, committing each as a shard as soon as it is done; the shards as parts."
-    chunks = [todo[s:s + shard_size] for s in range(0, len(todo), shard_size)]
-    parts, done = [], n_total - len(todo)
-    for i, chunk in enumerate(progress(chunks, f"{len(todo)} videos in {len(chunks)} shards", show_progress and len(chunks) > 1)):
-        if log and (len(chunks) > 1 or n_resumed): log(f"vtr_index: shard {i + 1}/{len(chunks)}: encoding {len(chunk)} clips ({done}/{n_total} done)")
+def _encode_shards(model, root, out, chunks, stamps, key, n_resumed: int, done: int, n_total: int,
+                   batch_size, num_workers, thumb_frames, thumb_height, show_progress, log, who: str = "") -> list[dict]:
+    "Encode each (shard number, files) of `chunks`, committing each as a shard as soon as it is done; the shards as parts."
+    parts = []
+    for i, (n, chunk) in enumerate(progress(chunks, f"{sum(len(c) for _, c in chunks)} videos in {len(chunks)} shards", show_progress and len(chunks) > 1)):
+        if log and (len(chunks) > 1 or n_resumed): log(f"vtr_index: {who}shard {i + 1}/{len(chunks)}: encoding {len(chunk)} clips ({done}/{n_total} done)")
         enc = encode_files(model, root, chunk, batch_size, num_workers, thumb_frames, thumb_height, show_progress and len(chunks) == 1)
-        write_shard(out, n_first + i, enc, chunk, stamps, key)
+        write_shard(out, n, enc, chunk, stamps, key)
         parts.append(dict(rows=[dict(path=chunk[j], stamp=stamps[chunk[j]], duration=None if math.isnan(d) else round(d, 3))
                                 for j, d in zip(enc["ok"], enc["durations"])], videos=enc["videos"], thumbs=enc["thumbs"],
                           failed=[dict(path=p, cause=c, stamp=stamps[p]) for p, c in enc["failed"]]))
         done += len(chunk)
     return parts
+
+# %% ../nbs/13_search.ipynb #d7e2b4a1
+@dataclass
+class Job:
+    "This process's place in a `torchrun` / `accelerate launch` job: rank `rank` of `world` (rank 0 of 1 when started alone)."
+    rank: int = 0
+    world: int = 1
+    group: object = None      # the gloo process group the ranks talk over (None: the default group)
+    owned: bool = False       # True when `job_ranks` created the default group (`close` destroys it)
+
+    def barrier(self):
+        "Wait until every rank gets here."
+        if self.world > 1:
+            import torch.distributed as dist
+            dist.barrier(group=self.group)
+
+    def share(self, obj=None):
+        "Rank 0's JSON-able `obj`, on every rank (sent as UTF-8 JSON bytes)."
+        if self.world == 1: return obj
+        import torch.distributed as dist
+        data = torch.frombuffer(bytearray(json.dumps(obj).encode()), dtype=torch.uint8) if self.rank == 0 else None
+        n = torch.tensor([0 if data is None else len(data)]); dist.broadcast(n, 0, group=self.group)
+        buf = data if data is not None else torch.empty(int(n), dtype=torch.uint8)
+        dist.broadcast(buf, 0, group=self.group)
+        return json.loads(buf.numpy().tobytes())
+
+    def close(self):
+        "Leave the job (destroys the process group when `job_ranks` made it)."
+        if self.owned:
+            import torch.distributed as dist
+            dist.destroy_process_group()
+
+def job_ranks(timeout_hours: float = 24) -> Job:
+    "The job of this process, from the `WORLD_SIZE` torchrun and accelerate set; when > 1, joins the job's process group (a gloo group beside a GPU one)."
+    if int(os.environ.get("WORLD_SIZE") or 1) <= 1: return Job()
+    import datetime, torch.distributed as dist
+    owned = not dist.is_initialized()
+    if owned: dist.init_process_group("gloo", timeout=datetime.timedelta(hours=timeout_hours))
+    group = None if dist.get_backend() == "gloo" else dist.new_group(backend="gloo")
+    return Job(dist.get_rank(), dist.get_world_size(), group, owned)
+
+def rank_device(device=None):
+    "`device`; when none is given, a rank of a multi-process job on a CUDA machine gets its own GPU, `cuda:LOCAL_RANK`."
+    if device is None and int(os.environ.get("WORLD_SIZE") or 1) > 1 and torch.cuda.is_available():
+        return f"cuda:{int(os.environ.get('LOCAL_RANK') or 0)}"
+    return device
+
+# %% ../nbs/13_search.ipynb #d7e2b4a2
+def rank_chunks(todo: Sequence[str], shard_size: int, rank: int = 0, world: int = 1, first: int = 0) -> list[tuple[int, list[str]]]:
+    "The (shard number, files) that rank `rank` of `world` encodes: `todo` cut into shards of `shard_size` (smaller when that would leave a rank idle), numbered from `first`, dealt round-robin."
+    size = max(1, min(shard_size, len(todo) // world))           # at least `world` shards when there are that many files
+    chunks = [list(todo[s:s + size]) for s in range(0, len(todo), size)]
+    return [(first + i, c) for i, c in enumerate(chunks) if i % world == rank]
 
 # %% ../nbs/13_search.ipynb #a690cfc7
 _ESCAPES = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -444,53 +509,67 @@ def build_index(video_dir, # the folder of videos
                 batch_size: int = 32, num_workers: int = 0,
                 retry_failed: bool = False, # re-try unchanged files that were unreadable last time
                 thumb_frames: int = 4, thumb_height: int = 48,
-                approx_threshold: int = 50_000, # from this many videos on, also build and save an HNSW index
+                approx_threshold: int = 50_000, # from this many videos on, also build and save an approximate (IVF) index
                 checkpoint=None, # recorded in the index when `model` is a `Retriever` (the path `vtr_search` loads)
                 zero_shot: dict | None = None, # or, for a model with no checkpoint, what `zero_shot_retriever` rebuilds it from
                 device=None, show_progress: bool = True, log=print,
                 shard_size: int = 256, # clips per shard committed as encoding goes: the most a kill loses
                ) -> tuple[VideoIndex, dict]: # the saved index, and counts: encoded, reused, resumed, removed, failed (path, cause)
-    "Index (or update the index of) the videos under `video_dir` with `model`'s `encode_video`; resumes an interrupted run."
+    "Index (or update the index of) the videos under `video_dir` with `model`'s `encode_video`; resumes an interrupted run. Under torchrun each rank encodes its share and rank 0 writes the index (the other ranks return None and their counts)."
     t0 = time.time()
     root = check_video_dir(video_dir).resolve()                                           # one line naming a wrong folder
     out = check_index_out(root, Path(out) if out is not None else root / ".vtr_index")    # before any model or video work
     check_index_options(batch_size, num_workers, shard_size, thumb_height, approx_threshold)
     if not isinstance(model, Retriever):
-        checkpoint = model; model = load_retriever(model, device=default_device(device))
+        checkpoint = model; model = load_retriever(model, device=default_device(rank_device(device)))
     info = dict(checkpoint=str(Path(checkpoint).resolve()) if checkpoint else None,
                 checkpoint_rel=os.path.relpath(Path(checkpoint).resolve(), out.resolve()) if checkpoint else None, method=model.cfg.method,
                 fingerprint=model_fingerprint(model), n_frames=model.cfg.n_frames, image_size=model.image_size,
                 sampler="uniform", **({"zero_shot": zero_shot} if zero_shot and not checkpoint else {}))
     thumb = dict(frames=thumb_frames, height=thumb_height); key = dict(fingerprint=info["fingerprint"], thumb=thumb)
-    out.mkdir(parents=True, exist_ok=True)
-    with index_lock(out):
-        remove_stale(out, patterns=[TMP_PREFIX + "*"])             # left by a killed writer: no writer is running now
-        old = _previous_index(out, info, thumb, log)
-        if old is None: commit_file(out, PARTIAL_NAME, lambda p: p.write_text(json.dumps(dict(format=PARTIAL_FORMAT, root=str(root), model=info))))
-        shards = read_shards(out, key)
-        rel = find_videos(root, exclude=[out])
-        stamps, unstat = _stamps(root, rel)
-        parts = ([_as_part(old)] if old else []) + shards
-        src, kept = _pick_rows(parts, stamps, retry_failed)
-        n_resumed = sum(1 for p, (i, _) in src.items() if i >= bool(old)) + sum(1 for s in shards for f in s["failed"] if f["path"] in kept)
-        if log and n_resumed: log(f"vtr_index: resuming an interrupted run: {n_resumed} clips from {len(shards)} committed shards")
-        todo = [r for r in rel if r in stamps and r not in src and r not in kept]
-        new = _encode_shards(model, root, out, todo, stamps, key, len(shards), shard_size, n_resumed, len(stamps),
-                             batch_size, num_workers, thumb_frames, thumb_height, show_progress, log)
-        src.update({r["path"]: (len(parts) + i, j) for i, p in enumerate(new) for j, r in enumerate(p["rows"])})
-        parts += new
-        paths = [r for r in rel if r in src]
-        videos, thumbs, durations = _merge(parts, src, paths)
-        new_failed = [f for p in new for f in p["failed"]] + [dict(path=p, cause=c, stamp=None) for p, c in unstat]
-        failed = sorted(list(kept.values()) + new_failed, key=lambda f: f["path"])
-        index = VideoIndex(root=root, paths=paths, videos=videos, thumbs=thumbs, durations=durations,
-                           stamps=[stamps[p] for p in paths], failed=failed, model=info,
-                           extra=dict(thumb=thumb, updated=time.strftime("%Y-%m-%dT%H:%M:%S"), faiss=None))
-        if len(paths) >= approx_threshold:   # an approximate index takes minutes to build at this size: build it once here
-            t1 = time.time()
-            index.extra["_faiss"] = build_faiss_index(pooled_video_vector(videos).numpy(), "hnsw", show_progress=show_progress)
-            index.extra["faiss"] = dict(kind="hnsw", n=len(paths), build_seconds=round(time.time() - t1, 1))
-        index.commit(out)
+    job = job_ranks()
+    try:
+        if job.rank: return None, _encode_share(job, model, root, out, info, key, shard_size, batch_size, num_workers, thumb_frames, thumb_height, log, t0)
+        out.mkdir(parents=True, exist_ok=True)
+        with index_lock(out):
+            index, stats = _build(job, model, root, out, info, key, thumb, retry_failed, approx_threshold, shard_size,
+                                  batch_size, num_workers, thumb_frames, thumb_height, show_progress, log, t0)
+        job.barrier()                                              # the other ranks end once the index is complete
+        return index, stats
+    finally: job.close()
+
+# %% ../nbs/13_search.ipynb #e5f1a9c0
+def _build(job: Job, model, root, out, info, key, thumb, retry_failed, approx_threshold, shard_size, batch_size, num_workers,
+           thumb_frames, thumb_height, show_progress, log, t0) -> tuple[VideoIndex, dict]:
+    "`build_index` on rank 0 (the only rank when started alone), holding the lock: plan, share the work, encode, merge every shard, commit."
+    remove_stale(out, patterns=[TMP_PREFIX + "*"])             # left by a killed writer: no writer is running now
+    old = _previous_index(out, info, thumb, log)
+    if old is None: commit_file(out, PARTIAL_NAME, lambda p: p.write_text(json.dumps(dict(format=PARTIAL_FORMAT, root=str(root), model=info))))
+    shards = read_shards(out, key)
+    rel = find_videos(root, exclude=[out])
+    stamps, unstat = _stamps(root, rel)
+    parts = ([_as_part(old)] if old else []) + shards
+    src, kept = _pick_rows(parts, stamps, retry_failed)
+    n_resumed = sum(1 for p, (i, _) in src.items() if i >= bool(old)) + sum(1 for s in shards for f in s["failed"] if f["path"] in kept)
+    if log and n_resumed: log(f"vtr_index: resuming an interrupted run: {n_resumed} clips from {len(shards)} committed shards")
+    todo = [r for r in rel if r in stamps and r not in src and r not in kept]
+    job.share(dict(todo=todo, stamps={p: stamps[p] for p in todo}, first=len(shards), fingerprint=info["fingerprint"]))
+    mine = rank_chunks(todo, shard_size, 0, job.world, len(shards))
+    done, total = (len(stamps) - len(todo), len(stamps)) if job.world == 1 else (0, sum(len(c) for _, c in mine))   # the job's, or this rank's
+    new = _encode_shards(model, root, out, mine, stamps, key, n_resumed, done, total, batch_size, num_workers, thumb_frames,
+                         thumb_height, show_progress, log, f"rank 0/{job.world}: " if job.world > 1 else "")
+    if job.world > 1: job.barrier(); new = _shards_of_job(out, key, shards, todo)          # every rank's shards, from disk
+    src.update({r["path"]: (len(parts) + i, j) for i, p in enumerate(new) for j, r in enumerate(p["rows"])})
+    parts += new
+    paths = [r for r in rel if r in src]
+    videos, thumbs, durations = _merge(parts, src, paths)
+    new_failed = [f for p in new for f in p["failed"]] + [dict(path=p, cause=c, stamp=None) for p, c in unstat]
+    failed = sorted(list(kept.values()) + new_failed, key=lambda f: f["path"])
+    index = VideoIndex(root=root, paths=paths, videos=videos, thumbs=thumbs, durations=durations,
+                       stamps=[stamps[p] for p in paths], failed=failed, model=info,
+                       extra=dict(thumb=thumb, updated=time.strftime("%Y-%m-%dT%H:%M:%S"), faiss=None))
+    if len(paths) >= approx_threshold: _add_approx_index(index, old, out, bool(old) and all(src[p][0] == 0 for p in paths), show_progress)
+    index.commit(out)
     old_rows = {p: s for p, s in zip(old.paths, old.stamps)} if old else {}
     stats = dict(n_videos=len(paths), encoded=sum(len(p["rows"]) for p in new), reused=sum(1 for p in paths if src[p][0] == 0 and old),
                  resumed=n_resumed, shards=len(new), removed=sum(1 for p in old_rows if p not in stamps),
@@ -503,6 +582,29 @@ def build_index(video_dir, # the folder of videos
             + f"{stats['removed']} removed, {len(failed)} unreadable) in {stats['seconds']:.1f}s")
         for p, c in stats["failed"]: log(f"  unreadable: {printable(p)}: {printable(c)}")
     return index, stats
+
+# %% ../nbs/13_search.ipynb #e5f1a9c1
+def _encode_share(job: Job, model, root, out, info, key, shard_size, batch_size, num_workers, thumb_frames, thumb_height, log, t0) -> dict:
+    "`build_index` on a rank other than 0: encode and commit the shards rank 0 deals it, wait for the index; this rank's counts."
+    plan = job.share()
+    if plan["fingerprint"] != info["fingerprint"]:
+        raise UserError(f"rank {job.rank}: its model differs from rank 0's (fingerprint {info['fingerprint'][:12]} against "
+                        f"{plan['fingerprint'][:12]}); every rank must load the same checkpoint")
+    mine = rank_chunks(plan["todo"], shard_size, job.rank, job.world, plan["first"])
+    new = _encode_shards(model, root, out, mine, plan["stamps"], key, 0, 0, sum(len(c) for _, c in mine), batch_size, num_workers,
+                         thumb_frames, thumb_height, False, log, f"rank {job.rank}/{job.world}: ")
+    job.barrier()                       # every shard is committed: rank 0 merges them
+    job.barrier()                       # the index is complete
+    return dict(rank=job.rank, encoded=sum(len(p["rows"]) for p in new), shards=len(new), seconds=round(time.time() - t0, 1), index=str(out))
+
+def _shards_of_job(out: Path, key: dict, resumed: list[dict], todo: Sequence[str]) -> list[dict]:
+    "The shards the ranks of this run committed (every committed shard but the `resumed` ones); an error if a file of `todo` is in none."
+    seen = {s["file"] for s in resumed}
+    new = [s for s in read_shards(out, key) if s["file"] not in seen]
+    got = {r["path"] for s in new for r in s["rows"]} | {f["path"] for s in new for f in s["failed"]}
+    missing = [p for p in todo if p not in got]
+    if missing: raise RuntimeError(f"{len(missing)} files were not encoded by any rank (e.g. {printable(missing[0])}); run vtr_index again to finish")
+    return new
 
 # %% ../nbs/13_search.ipynb #a5bf47cb
 def pooled_video_vector(videos: VideoEmb) -> torch.Tensor:
@@ -519,32 +621,39 @@ def pooled_text_vector(texts: TextEmb) -> torch.Tensor:
     if "sent" not in texts: raise ValueError(f"cannot make a pooled text vector from {texts!r}: it has no 'sent'")
     return F.normalize(texts.sent.float(), dim=-1)
 
+# %% ../nbs/13_search.ipynb #a1c0e5d2
+def approx_index_params(n: int) -> dict:
+    "The approximate FAISS index over `n` vectors (see above): IVF, nlist ≈ √n (a power of two, ≤ n/39), nprobe = nlist/64 (≥ 8), k-means on 64 vectors per cell."
+    nlist = max(1, min(2 ** round(math.log2(math.sqrt(max(n, 1)))), n // 39))
+    return dict(kind="ivf", nlist=nlist, nprobe=min(nlist, max(8, nlist // 64)), train_size=min(n, 64 * nlist))
+
 # %% ../nbs/13_search.ipynb #2efde959
 def build_faiss_index(vectors: np.ndarray, # (N,D) float32, L2-normalised for cosine search
                       kind: str = "auto", # 'auto' | 'flat' (exact) | 'hnsw' | 'ivf'
-                      approx_threshold: int = 50_000, # 'auto': flat below this many vectors, HNSW from it on
+                      approx_threshold: int = 50_000, # 'auto': flat below this many vectors, `approx_index_params` from it on
                       hnsw_m: int = 32, ef_construction: int = 40, ef_search: int = 128,
-                      nlist: int | None = None, # IVF cells (default 4·√N, at most N/39)
-                      nprobe: int | None = None, # IVF cells scanned per query (default nlist/16)
-                      train_size: int | None = None, # IVF k-means sample (default 40·nlist)
+                      nlist: int | None = None, # IVF cells (default: `approx_index_params`, ≈ √N)
+                      nprobe: int | None = None, # IVF cells scanned per query (default: `approx_index_params`, nlist/64)
+                      train_size: int | None = None, # IVF k-means sample (default: `approx_index_params`, 64·nlist)
                       seed: int = 0, show_progress: bool = False, chunk: int = 50_000):
     "An inner-product FAISS index over `vectors`: exact `IndexFlatIP`, or approximate HNSW or IVF."
     import faiss
     x = np.ascontiguousarray(vectors, dtype=np.float32)
     if x.ndim != 2 or not len(x): raise ValueError(f"build_faiss_index: vectors must be a non-empty (N,D) array; got shape {x.shape}")
     n, d = x.shape
-    if kind == "auto": kind = "flat" if n < approx_threshold else "hnsw"
+    if kind == "auto": kind = "flat" if n < approx_threshold else approx_index_params(n)["kind"]
     if kind == "flat": index = faiss.IndexFlatIP(d)
     elif kind == "hnsw":
         index = faiss.IndexHNSWFlat(d, hnsw_m, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efConstruction, index.hnsw.efSearch = ef_construction, ef_search
     elif kind == "ivf":
-        nlist = nlist or max(1, min(int(4 * math.sqrt(n)), n // 39))
+        p = approx_index_params(n); nlist = nlist or p["nlist"]
         index = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, nlist, faiss.METRIC_INNER_PRODUCT)
         index.cp.seed, index.cp.niter = seed, 10
-        m = min(n, train_size or 40 * nlist)
+        m = min(n, train_size or max(p["train_size"], 39 * nlist))        # k-means on a sample
+        if m < 39 * nlist: index.cp.min_points_per_centroid = 1           # a tiny collection: FAISS's warning would be noise
         index.train(x if m == n else x[np.sort(np.random.default_rng(seed).choice(n, m, replace=False))])
-        index.nprobe = min(nlist, nprobe or max(1, nlist // 16))
+        index.nprobe = min(nlist, nprobe or p["nprobe"])
     else: raise ValueError(f"build_faiss_index: unknown kind {kind!r}; use 'auto', 'flat', 'hnsw' or 'ivf'")
     starts = range(0, n, chunk)
     for s in progress(starts, "adding to the FAISS index", show_progress and len(starts) > 1): index.add(x[s:s + chunk])
@@ -644,8 +753,8 @@ class Searcher:
     "Text queries against a `VideoIndex`, scored by the model that built it."
     def __init__(self, index: VideoIndex, model: Retriever,
                  exact_below: int = 5_000, # pairwise heads: score every video up to this many, else two stages
-                 n_candidates: int = 256, # pairwise heads, two stages: FAISS candidates re-ranked by the head
-                 approx_threshold: int = 50_000, # FAISS index: exact below this many videos, HNSW from it on
+                 n_candidates: int = 256, # FAISS candidates re-ranked by the head (two stages, or an approximate first stage)
+                 approx_threshold: int = 50_000, # FAISS index: exact below this many videos, approximate (IVF) from it on
                  budget_bytes: int = 2**30, # working memory for pairwise scoring (as `similarity`)
                  check_model: bool = True):
         if check_model and index.model.get("fingerprint") != model_fingerprint(model):
@@ -678,16 +787,25 @@ class Searcher:
 
     @property
     def faiss_index(self):
-        "The first-stage FAISS index (the one saved with the index when there is one, else built now)."
+        "The first-stage FAISS index: the one saved with the index when there is one (memory-mapped: read as queries touch it), else built now."
         if self._faiss is None:
-            saved = self.index.path / (self.index.extra.get("files") or {}).get("faiss", "faiss.index") if self.index.path else None
-            info = self.index.extra.get("faiss") or {}
-            if saved is not None and saved.exists() and info.get("n") == len(self.index):
+            saved = self._saved_faiss()
+            if saved is not None:
                 import faiss
-                self._faiss = faiss.read_index(str(saved))
+                self._faiss = faiss.read_index(str(saved), faiss.IO_FLAG_MMAP)
             else:
                 self._faiss = build_faiss_index(pooled_video_vector(self.index.videos).numpy(), "auto", self.approx_threshold)
         return self._faiss
+
+    def _saved_faiss(self) -> Path | None:
+        "The FAISS file saved with the index, when there is one for these rows."
+        saved = self.index.path / (self.index.extra.get("files") or {}).get("faiss", "faiss.index") if self.index.path else None
+        return saved if saved is not None and saved.exists() and (self.index.extra.get("faiss") or {}).get("n") == len(self.index) else None
+
+    def first_stage(self) -> str:
+        "The kind of the first-stage FAISS index: the saved one's, else 'flat' (exact) below `approx_threshold` videos and `approx_index_params`' from it on."
+        if self._saved_faiss() is not None: return (self.index.extra.get("faiss") or {}).get("kind", "hnsw")    # format /1 saved HNSW
+        return "flat" if len(self.index) < self.approx_threshold else approx_index_params(len(self.index))["kind"]
 
     def plan(self, mode: str = "auto") -> str:
         "'faiss' | 'exact' | 'two_stage' for `mode` ('auto' chooses from the head and the collection size)."
@@ -699,9 +817,9 @@ class Searcher:
     def describe(self, mode: str = "auto") -> str:
         "One line: the collection, the head, and how it is searched."
         p, n = self.plan(mode), len(self.index)
-        saved = (self.index.extra.get("faiss") or {}).get("n") == n
-        kind = "approximate HNSW" if saved or n >= self.approx_threshold else "exact"
-        how = {"faiss": f"FAISS over pooled vectors ({kind})", "exact": "the head's score against every video",
+        fs = self.first_stage(); kind = "exact" if fs == "flat" else f"approximate {fs.upper()}"
+        how = {"faiss": f"FAISS over pooled vectors ({kind})" + ("" if fs == "flat" else f", top-{self.n_candidates} re-ranked by the head's score"),
+               "exact": "the head's score against every video",
                "two_stage": f"FAISS ({kind}) top-{self.n_candidates} re-ranked by the head's score"}[p]
         return (f"{n} videos, {self.model.cfg.method} ({'dot-product' if self.cheap else 'pairwise'} score): {how}")
 
@@ -715,7 +833,8 @@ def rank(self: Searcher, texts: TextEmb, k: int, plan: str, n_candidates: int | 
         sims = similarity(self.model, texts, self.index.videos, budget_bytes=self.budget_bytes)       # (T,N)
         scores, rows = torch.sort(sims, dim=1, descending=True, stable=True)
         return [(scores[t, :k], rows[t, :k]) for t in range(len(texts))]
-    n_c = k if plan == "faiss" else min(N, max(k, n_candidates or self.n_candidates))
+    exact_first = plan == "faiss" and self.first_stage() == "flat"     # FAISS ranks exactly: its top k are the hits
+    n_c = k if exact_first else min(N, max(k, n_candidates or self.n_candidates))
     _, ids = faiss_search(self.faiss_index, pooled_text_vector(texts).numpy(), n_c, threads=1 if len(texts) == 1 else None)
     for t in range(len(texts)):
         cand = torch.from_numpy(np.sort(ids[t][ids[t] >= 0])).long()             # row order: ties go to the lower row
@@ -864,24 +983,31 @@ def random_unit_vectors(n: int, dim: int, seed: int = 0,
         out[s:s + len(x)] = x / np.linalg.norm(x, axis=1, keepdims=True)
     return out
 
-def _timed_single_queries(index, xq, k):
-    t = time.perf_counter()
-    ids = np.concatenate([index.search(xq[i:i + 1], k)[1] for i in range(len(xq))])
-    return ids, 1000 * (time.perf_counter() - t) / len(xq)
+def _timed_single_queries(index, xq, k, xb=None, rerank: int = 0):
+    "Row ids (Q,k) searched one query at a time, and ms per query; with `rerank`, FAISS's top `rerank` re-ranked by exact inner products with `xb`."
+    t, out = time.perf_counter(), []
+    for i in range(len(xq)):
+        ids = index.search(xq[i:i + 1], max(k, rerank))[1][0]
+        if rerank:
+            ids = ids[ids >= 0]; ids = ids[np.argsort(-(xb[ids] @ xq[i]), kind="stable")]
+        out.append(np.pad(ids[:k], (0, k - min(k, len(ids))), constant_values=-1))
+    return np.stack(out), 1000 * (time.perf_counter() - t) / len(xq)
 
 def _recall(ids, gt, k):
     return float(np.mean([len(set(a[:k]) & set(b[:k])) / k for a, b in zip(ids, gt)]))
 
 # %% ../nbs/13_search.ipynb #3bf5cca1
 def scale_benchmark(n: int = 1_000_000, dim: int = 512, k: int = 10, n_queries: int = 100,
-                    kind: str = "hnsw", # 'hnsw' | 'ivf'
+                    kind: str = "auto", # 'auto' (what `build_index` builds at this size: `approx_index_params`) | 'ivf' | 'hnsw'
                     seed: int = 0, data: str = "random", # 'random' | 'clustered' (see `random_unit_vectors`)
                     sweep: Sequence[int] = (), # extra efSearch (hnsw) or nprobe (ivf) values to measure
                     threads: int | None = None, # FAISS OpenMP threads while searching (None: FAISS's default; building uses the default)
+                    rerank: int = 0, # re-rank FAISS's top `rerank` by the exact inner product, as `Searcher` re-ranks by the head's score (0: FAISS's top k)
                     show_progress: bool = False, **index_kw) -> dict:
-    "Latency of exact and approximate FAISS search over `n` unit vectors and recall@k of the approximate one."
+    "Latency of exact and approximate FAISS search over `n` unit vectors, recall@k of the approximate one, its build time and size; the approximate index is searched memory-mapped from its file, as `vtr_search` does."
     import faiss
-    if kind not in ("hnsw", "ivf"): raise ValueError(f"scale_benchmark: kind must be 'hnsw' or 'ivf', got {kind!r}")
+    if kind == "auto": index_kw = {**{k_: v for k_, v in approx_index_params(n).items() if k_ != "kind"}, **index_kw}; kind = "ivf"
+    if kind not in ("hnsw", "ivf"): raise ValueError(f"scale_benchmark: kind must be 'auto', 'hnsw' or 'ivf', got {kind!r}")
     old_threads = faiss.omp_get_max_threads()
     def search_mode(on: bool): faiss.omp_set_num_threads((threads or old_threads) if on else old_threads)
     try:
@@ -892,10 +1018,14 @@ def scale_benchmark(n: int = 1_000_000, dim: int = 512, k: int = 10, n_queries: 
         search_mode(True); gt, ms_exact = _timed_single_queries(flat, xq, k); search_mode(False)
         del flat
         t = time.perf_counter()
-        index = build_faiss_index(xb, kind, seed=seed, show_progress=show_progress, **index_kw)
+        built = build_faiss_index(xb, kind, seed=seed, show_progress=show_progress, **index_kw)
         build_seconds = time.perf_counter() - t
+        with tempfile.TemporaryDirectory() as d:
+            faiss.write_index(built, f"{d}/x.index"); del built
+            index_bytes = os.path.getsize(f"{d}/x.index")
+            index = faiss.read_index(f"{d}/x.index", faiss.IO_FLAG_MMAP)      # the file may go: the mapping stays
         search_mode(True)
-        ids, ms_approx = _timed_single_queries(index, xq, k)
+        ids, ms_approx = _timed_single_queries(index, xq, k, xb, rerank)
         knob = "efSearch" if kind == "hnsw" else "nprobe"
         def get(): return index.hnsw.efSearch if kind == "hnsw" else index.nprobe
         def put(v):
@@ -903,12 +1033,13 @@ def scale_benchmark(n: int = 1_000_000, dim: int = 512, k: int = 10, n_queries: 
             else: index.nprobe = min(int(v), index.nlist)
         res = dict(n=n, dim=dim, k=k, n_queries=n_queries, kind=kind, data=data, search_threads=faiss.omp_get_max_threads(),
                    ms_per_query_exact=ms_exact, ms_per_query_approx=ms_approx, speedup=ms_exact / ms_approx,
-                   recall_at_10=_recall(ids, gt, min(k, 10)), recall_at_k=_recall(ids, gt, k),
-                   build_seconds=build_seconds, params={knob: get(), **({"nlist": index.nlist} if kind == "ivf" else {})})
+                   recall_at_10=_recall(ids, gt, min(k, 10)), recall_at_k=_recall(ids, gt, k), rerank=rerank,
+                   build_seconds=build_seconds, index_bytes=index_bytes, vectors_bytes=n * dim * 4, memory_ratio=index_bytes / (n * dim * 4),
+                   params={knob: get(), **({"nlist": index.nlist} if kind == "ivf" else {"M": index.hnsw.nb_neighbors(1)})})
         res["sweep"] = []
         default = get()
         for v in sweep:
-            put(v); ids_v, ms_v = _timed_single_queries(index, xq, k)
+            put(v); ids_v, ms_v = _timed_single_queries(index, xq, k, xb, rerank)
             res["sweep"].append({knob: get(), "ms_per_query": ms_v, "recall_at_10": _recall(ids_v, gt, min(k, 10))})
         put(default)
         return res
