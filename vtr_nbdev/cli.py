@@ -22,7 +22,7 @@ from .model import (build_retriever, load_retriever, encode_loader, similarity, 
                               json_format, is_retriever_dir)
 from .backbone import SHIPPED_WEIGHTS, SYNTHETIC_BACKBONE, check_backbone
 from .features import cached_frame_features
-from .search import dot_product_fit, pooled_text_vector, pooled_video_vector, zero_shot_options, zero_shot_retriever
+from .search import pooled_text_vector, pooled_video_vector, zero_shot_options, zero_shot_retriever
 from .learner import (retrieval_learner, fit_warmup_cosine, CheckpointCallback, resume_from,
                                memory_estimate, init_distributed, CheckpointError, _checkpoint_folder)
 
@@ -445,11 +445,9 @@ def parse_head_options(method: str, text: str | dict | None) -> dict:
         return dict(text)
     return parse_typed(text, fields, "--head", method)
 
-def embedding_vectors(model: Retriever, texts, videos, n_check: int = 16):
-    "(text vectors (T,D), video vectors (V,D)) if the head scores pairs as `scale · sent · pooledᵀ` (`dot_product_fit` on a few pairs), else None."
-    fit = dot_product_fit(model.head, texts[:n_check].to(model.device), videos[:n_check].to(model.device))
-    scale = float(model.head.scale().detach())
-    if fit is None or abs(fit[0] - scale) > 1e-3 * scale or abs(fit[1]) > 1e-3 * scale: return None
+def embedding_vectors(model: Retriever, texts, videos):
+    "(text vectors (T,D), video vectors (V,D)) when the head declares `dot_product` (its scores are `scale · sent · pooledᵀ`), else None."
+    if not model.head.dot_product: return None
     return pooled_text_vector(texts), pooled_video_vector(videos)
 
 # %% ../nbs/14_cli.ipynb #b003c533

@@ -188,6 +188,7 @@ class RetrievalHead(nn.Module):
     "Base class: turns backbone features into cacheable embeddings and scores texts against videos."
     config_cls = HeadConfig
     pairwise: bool = False     # True when `score` does per-pair work (cross attention, multi-grained, ...)
+    dot_product: bool = False  # True when score(t, v).sims == scale() * t.sent @ v.pooled.T exactly: FAISS then ranks as the head does (checked by `testing.check_head`)
     name: str = "head"
 
     def __init__(self, cfg: HeadConfig):

@@ -95,6 +95,7 @@ class EAConfig(HeadConfig):
 @register_head("ea")
 class EAHead(RetrievalHead):
     "Excitation then aggregation on the frame features, L2-normalised once; text = normalised sentence; scale * cosine."
+    dot_product = True          # the aggregated pooled video vector against the sentence: one dot product
     config_cls = EAConfig
     def __init__(self, cfg: EAConfig):
         super().__init__(cfg)

@@ -17,18 +17,18 @@ from .data import ClipTokenizer
 import vtr_nbdev.temporal  # registers the CLIP4Clip heads
 
 # %% auto #0
-__all__ = ['RETRIEVER_FORMAT', 'RETRIEVER_WHAT', 'list_methods', 'RetrieverConfig', 'Retriever', 'encode_loader', 'chunk_sizes',
-           'similarity', 'build_retriever', 'OutputExists', 'json_format', 'is_retriever_dir', 'check_replaceable',
-           'replace_dir', 'remove_dead_staging', 'save_retriever', 'NotACheckpoint', 'UnreadableCheckpoint',
-           'load_retriever']
+__all__ = ['HEAD_MODULES', 'RETRIEVER_FORMAT', 'RETRIEVER_WHAT', 'list_methods', 'RetrieverConfig', 'Retriever', 'encode_loader',
+           'chunk_sizes', 'similarity', 'build_retriever', 'OutputExists', 'json_format', 'is_retriever_dir',
+           'check_replaceable', 'replace_dir', 'remove_dead_staging', 'save_retriever', 'NotACheckpoint',
+           'UnreadableCheckpoint', 'load_retriever']
 
 # %% ../nbs/11_model.ipynb #66fa947a
-_HEAD_MODULES = ["vtr_nbdev.temporal", "vtr_nbdev.excitation", "vtr_nbdev.multigrained", "vtr_nbdev.sparse"]
+HEAD_MODULES = ["vtr_nbdev.temporal", "vtr_nbdev.excitation", "vtr_nbdev.multigrained", "vtr_nbdev.sparse"]   # every module with a @register_head (checked below); add yours
 
 def list_methods() -> list[str]:
     "Names of every registered retrieval method (importing the modules that define heads)."
     import importlib
-    for m in _HEAD_MODULES:
+    for m in HEAD_MODULES:
         try: importlib.import_module(m)
         except ModuleNotFoundError as e:
             if e.name != m: raise

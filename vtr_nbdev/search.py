@@ -23,15 +23,15 @@ from .model import Retriever, build_retriever, load_retriever, similarity, json_
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PARTIAL_NAME', 'INDEX_WHAT', 'LOCK_NAME',
-           'SHARD_FORMAT', 'SEARCH_MODES', 'PROBE_TEXTS', 'NoSuchFolder', 'NotAFolder', 'check_video_dir',
-           'find_videos', 'thumb_strip', 'video_duration', 'FileVideos', 'encode_files', 'NotAnIndex',
-           'UnreadableIndex', 'is_index_dir', 'model_fingerprint', 'IndexBusy', 'index_lock', 'remove_stale',
-           'read_index_meta', 'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards',
-           'check_index_options', 'Job', 'job_ranks', 'rank_device', 'rank_chunks', 'printable', 'build_index',
-           'pooled_video_vector', 'pooled_text_vector', 'approx_index_params', 'build_faiss_index', 'faiss_search',
-           'dot_product_fit', 'scores_are_dot_products', 'SearchHit', 'ModelMismatch', 'SearchError', 'check_search',
-           'zero_shot_options', 'zero_shot_retriever', 'recorded_checkpoint', 'retriever_from_record', 'Searcher',
-           'format_hits', 'png_bytes', 'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
+           'SHARD_FORMAT', 'SEARCH_MODES', 'NoSuchFolder', 'NotAFolder', 'check_video_dir', 'find_videos',
+           'thumb_strip', 'video_duration', 'FileVideos', 'encode_files', 'NotAnIndex', 'UnreadableIndex',
+           'is_index_dir', 'model_fingerprint', 'IndexBusy', 'index_lock', 'remove_stale', 'read_index_meta',
+           'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards', 'check_index_options',
+           'Job', 'job_ranks', 'rank_device', 'rank_chunks', 'printable', 'build_index', 'pooled_video_vector',
+           'pooled_text_vector', 'approx_index_params', 'build_faiss_index', 'faiss_search', 'SearchHit',
+           'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_options', 'zero_shot_retriever',
+           'recorded_checkpoint', 'retriever_from_record', 'Searcher', 'format_hits', 'png_bytes', 'SearchWidget',
+           'search_widget', 'random_unit_vectors', 'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
@@ -671,26 +671,6 @@ def faiss_search(index, queries: np.ndarray, k: int,
     try: return index.search(q, k)
     finally: faiss.omp_set_num_threads(old)
 
-# %% ../nbs/13_search.ipynb #10a5d31d
-@torch.no_grad()
-def dot_product_fit(head: RetrievalHead, texts: TextEmb, videos: VideoEmb, tol: float = 1e-4) -> tuple[float, float] | None:
-    "(a, b) when `head.score(texts, videos)` = a·(pooled text · pooled video) + b exactly on this probe, else None."
-    if getattr(head, "pairwise", False) or "pooled" not in videos or "sent" not in texts: return None
-    was_training = head.training; head.eval()
-    try: sims = head.score(texts, videos).sims.double().cpu().flatten()
-    finally: head.train(was_training)
-    dots = (pooled_text_vector(texts) @ pooled_video_vector(videos).T).double().cpu().flatten()
-    if len(dots) < 3 or dots.std() < 1e-6: return None             # too few distinct points to tell
-    A = torch.stack([dots, torch.ones_like(dots)], 1)
-    a, b = torch.linalg.lstsq(A, sims[:, None]).solution[:, 0]
-    if (a * dots + b - sims).abs().max() > tol * (1 + sims.abs().max()): return None
-    return float(a), float(b)
-
-def scores_are_dot_products(head: RetrievalHead, texts: TextEmb, videos: VideoEmb, tol: float = 1e-4) -> bool:
-    "True when `head.score(texts, videos)` = a·(pooled text · pooled video) + b with a > 0 on this probe: FAISS ranks exactly."
-    fit = dot_product_fit(head, texts, videos, tol)
-    return fit is not None and fit[0] > 0
-
 # %% ../nbs/13_search.ipynb #77061602
 @dataclass
 class SearchHit:
@@ -716,8 +696,6 @@ def check_search(k: int = 10, mode: str = "auto", query: str | None = None):
     if k < 1: raise SearchError(f"k must be at least 1, got {k} (the number of results, -k)")
     if query is not None and not str(query).strip():
         raise SearchError(f"the query {query!r} is empty; give the text to search for, e.g. vtr_search INDEX \"a dog runs on a beach\"")
-
-PROBE_TEXTS = ("a person is talking to the camera", "a red circle moves to the left", "a dog runs on a beach at sunset")
 
 # %% ../nbs/13_search.ipynb #bd2fe1f7
 def zero_shot_options(backbone: str | None, pretrained: str | None, method: str = "meanP", frames: int = 8) -> dict | None:
@@ -765,8 +743,7 @@ class Searcher:
         self.exact_below, self.n_candidates, self.approx_threshold, self.budget_bytes = exact_below, n_candidates, approx_threshold, budget_bytes
         self.tokenizer = model.tokenizer()
         self._faiss = None
-        self.cheap = len(index) > 0 and scores_are_dot_products(
-            model.head, self.encode_queries(list(PROBE_TEXTS)).to(model.device), index.videos[:64].to(model.device))
+        self.cheap = model.head.dot_product          # declared by the head, verified by `testing.check_head`
 
     @classmethod
     def from_path(cls, index_path, checkpoint=None, device=None, root=None, **kw) -> "Searcher":

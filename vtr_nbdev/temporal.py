@@ -29,6 +29,7 @@ def _check_prefix(frame_mask: torch.Tensor):
 
 class LooseHead(RetrievalHead):
     "Base of the loose CLIP4Clip heads: `temporal` module, then mean pooling of L2-normalised frames, cosine x scale."
+    dot_product = True
     def temporal(self, frame_feats: torch.Tensor, frame_mask: torch.Tensor) -> torch.Tensor:
         "(B,F,D), (B,F) -> (B,F,D); the identity for meanP."
         return frame_feats

@@ -12,7 +12,8 @@ from fastcore.test import test_close, test_eq, test_fail
 from .core import RetrievalHead, build_head, HeadConfig, register_head, masked_mean, TextEmb, VideoEmb, ScoreOut
 
 # %% auto #0
-__all__ = ['rand_head_inputs', 'head_sims', 'check_padding', 'check_chunk_independence', 'check_grads', 'check_head']
+__all__ = ['rand_head_inputs', 'head_sims', 'check_padding', 'check_chunk_independence', 'check_grads', 'check_dot_product',
+           'check_head']
 
 # %% ../nbs/00a_testing.ipynb #b80b771c
 def rand_head_inputs(B: int = 4, Fr: int = 6, L: int = 7, D: int = 64, seed: int = 0,
@@ -102,18 +103,32 @@ def check_grads(head: RetrievalHead, D: int | None = None, Fr: int | None = None
     head.train(was_training)
     return sorted(parts)
 
+# %% ../nbs/00a_testing.ipynb #1bd48afa
+def check_dot_product(head: RetrievalHead, D: int | None = None, Fr: int | None = None, L: int | None = None, eps: float = 1e-5):
+    "`head.dot_product` is true exactly when its scores are `scale() · text.sent @ video.pooled.T` (heads without those tensors must not declare it)."
+    D, Fr, L = _sizes(head, D, Fr, L)
+    ff, fm, sf, wf, wm = rand_head_inputs(B=5, Fr=Fr, L=L, D=D, seed=3)
+    with torch.no_grad():
+        t, v = head.encode_text(sf, wf, wm), head.encode_video(ff, fm)
+        S = head.score(t, v).sims
+        has = "sent" in t and "pooled" in v
+        same = has and torch.allclose(S, head.scale() * t.sent @ v.pooled.T, atol=eps * max(1.0, float(S.abs().max())))
+    if head.dot_product and not same: raise AssertionError(f"{head.name}: declares dot_product but its scores are not scale · sent · pooledᵀ")
+    if same and not head.dot_product: raise AssertionError(f"{head.name}: scores are scale · sent · pooledᵀ: declare dot_product = True")
+
 # %% ../nbs/00a_testing.ipynb #9e2b8ea8
 def check_head(head: RetrievalHead, D: int | None = None, Fr: int | None = None, L: int | None = None,
                truncate: bool = True, # see `check_padding`
                grads: bool = True, # also run `check_grads` (needs the head's training path)
                eps_padding: float = 1e-4, eps_chunk: float = 1e-5, # tolerances of the two inference checks
                **forward_kw) -> list[str]:
-    "All the checks a head must pass (its `encode_text` takes `tokens`, `check_padding`, `check_chunk_independence`, `check_grads`), in eval mode; the loss terms' names."
+    "All the checks a head must pass (its `encode_text` takes `tokens`, `check_dot_product`, `check_padding`, `check_chunk_independence`, `check_grads`), in eval mode; the loss terms' names."
     if "tokens" not in inspect.signature(head.encode_text).parameters:   # the model always passes them
         raise AssertionError(f"{head.name}: encode_text must take tokens=None (the caption's token ids)")
     head.eval()
     check_padding(head, D, Fr, L, truncate=truncate, eps=eps_padding)
     check_chunk_independence(head, D, Fr, L, eps=eps_chunk)
+    check_dot_product(head, D, Fr, L)
     parts = check_grads(head, D, Fr, L, **forward_kw) if grads else []
     head.eval()
     return parts
