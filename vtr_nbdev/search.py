@@ -23,15 +23,15 @@ from .model import Retriever, build_retriever, load_retriever, similarity, json_
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PARTIAL_NAME', 'INDEX_WHAT', 'LOCK_NAME',
-           'SHARD_FORMAT', 'SEARCH_MODES', 'NoSuchFolder', 'NotAFolder', 'check_video_dir', 'find_videos',
-           'thumb_strip', 'video_duration', 'FileVideos', 'encode_files', 'NotAnIndex', 'UnreadableIndex',
-           'is_index_dir', 'model_fingerprint', 'IndexBusy', 'index_lock', 'remove_stale', 'read_index_meta',
-           'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards', 'check_index_options',
-           'Job', 'job_ranks', 'rank_device', 'rank_chunks', 'printable', 'build_index', 'pooled_video_vector',
-           'pooled_text_vector', 'approx_index_params', 'build_faiss_index', 'faiss_search', 'SearchHit',
-           'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_options', 'zero_shot_retriever',
-           'recorded_checkpoint', 'retriever_from_record', 'Searcher', 'format_hits', 'png_bytes', 'SearchWidget',
-           'search_widget', 'random_unit_vectors', 'scale_benchmark']
+           'SHARD_FORMAT', 'SEARCH_MODES', 'BROWSER_CODECS', 'NoSuchFolder', 'NotAFolder', 'check_video_dir',
+           'find_videos', 'thumb_strip', 'video_duration', 'FileVideos', 'encode_files', 'NotAnIndex',
+           'UnreadableIndex', 'is_index_dir', 'model_fingerprint', 'IndexBusy', 'index_lock', 'remove_stale',
+           'read_index_meta', 'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards',
+           'check_index_options', 'Job', 'job_ranks', 'rank_device', 'rank_chunks', 'printable', 'build_index',
+           'pooled_video_vector', 'pooled_text_vector', 'approx_index_params', 'build_faiss_index', 'faiss_search',
+           'SearchHit', 'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_options', 'zero_shot_retriever',
+           'recorded_checkpoint', 'retriever_from_record', 'Searcher', 'format_hits', 'png_bytes', 'browser_playable',
+           'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
@@ -876,6 +876,17 @@ def png_bytes(image: np.ndarray) -> bytes:
     return buf.getvalue()
 
 _VIDEO_FORMATS = {".mp4": "mp4", ".m4v": "mp4", ".mov": "mp4", ".webm": "webm", ".mkv": "x-matroska", ".avi": "x-msvideo"}
+BROWSER_CODECS = {"h264", "vp8", "vp9", "av1", "theora"}    # what Chromium, Firefox and Safari all decode in <video>
+
+def browser_playable(path) -> str | None:
+    "None when a browser's <video> can play `path` (MP4/WebM with H.264, VP8/9, AV1); else the reason, for the user."
+    p = Path(path); ext = p.suffix.lower()
+    if ext not in (".mp4", ".m4v", ".webm", ".mov", ".ogv"): return f"browsers do not play {ext or 'extensionless'} files"
+    try:
+        import av
+        with av.open(str(p)) as c: codec = c.streams.video[0].codec_context.name
+    except Exception: return None                 # unknown: let the browser try
+    return None if codec in BROWSER_CODECS else f"browsers do not play {codec} video (in {ext})"
 
 # %% ../nbs/13_search.ipynb #08bf8277
 class SearchWidget:
@@ -888,7 +899,8 @@ class SearchWidget:
         self.selected: int | None = None
         self.query = W.Text(placeholder="describe the video you are looking for, then press Enter",
                             continuous_update=False, layout=W.Layout(width="420px"))
-        self.k = W.BoundedIntText(value=k, min=1, max=1000, description="k", layout=W.Layout(width="110px"))
+        self.k = W.BoundedIntText(value=k, min=1, max=1000, description="k", layout=W.Layout(width="140px"),
+                                   style={"description_width": "16px"})      # room for a 4-digit k
         self.button = W.Button(description="Search", icon="search")
         self.status = W.HTML(f"<small>{searcher.describe()}</small>")
         self.results = W.VBox()
@@ -899,7 +911,24 @@ class SearchWidget:
         self.ui = W.VBox([W.HBox([self.query, self.k, self.button]), self.status,
                           W.HBox([self.results, W.VBox([self.player, self.caption])])])
 
-    def _repr_mimebundle_(self, **kw): return self.ui._repr_mimebundle_(**kw)
+    def _repr_mimebundle_(self, **kw):
+        "The live widget, plus the last results as HTML: what a saved notebook (or a page without widgets) shows."
+        return {**self.ui._repr_mimebundle_(**kw), "text/html": self.to_html()}
+
+    def _ipython_display_(self):
+        "Display with a display id, so each search also refreshes the saved HTML view."
+        from IPython.display import display
+        self._handle = display(self._repr_mimebundle_(), raw=True, display_id=True)
+
+    def to_html(self) -> str:
+        "The last query and its hits (rank, score, path, thumbnail strip) as a static HTML table."
+        import base64
+        q = html.escape(self.query.value) if self.query.value else "<i>no query yet</i>"
+        rows = "".join(f'<tr><td>{h.rank}</td><td>{h.score:.3f}</td><td><code>{html.escape(printable(h.rel_path))}</code></td>'
+                       f'<td><img width="{self.thumb_width}" src="data:image/png;base64,{base64.b64encode(png_bytes(self.searcher.index.thumbs[h.row])).decode()}"></td></tr>'
+                       for h in self.hits)
+        return (f"<div><p>vtr_nbdev search: {q} ({len(self.hits)} hits; {html.escape(self.searcher.describe())})</p>"
+                + (f"<table><tr><th>rank</th><th>score</th><th>path</th><th>frames</th></tr>{rows}</table>" if rows else "") + "</div>")
 
     def run(self, query: str | None = None) -> list[SearchHit]:
         "Search for `query` (default: the text box) and show the hits."
@@ -923,15 +952,24 @@ class SearchWidget:
         self.status.value = (f"<small>{self.searcher.describe()} · {len(self.hits)} results in "
                              f"{1000 * (time.perf_counter() - t0):.0f} ms</small>")
         if self.hits: self.select(0)
+        if getattr(self, "_handle", None) is not None: self._handle.update(self._repr_mimebundle_(), raw=True)
         return self.hits
 
     def select(self, i: int):
-        "Play hit `i` in the player."
+        "Play hit `i` in the player (or, when browsers cannot play the file, say why and show its frames)."
+        import base64
         h = self.hits[i]; self.selected = i
         p = Path(h.path)
         if not p.exists(): self.caption.value = f"<small>missing: {html.escape(printable(str(p)))}</small>"; return
         if p.stat().st_size > self.max_play_bytes:
             self.player.value = b""; self.caption.value = f"<small>too large to play inline: <code>{html.escape(printable(str(p)))}</code></small>"; return
+        why = browser_playable(p)
+        if why:     # an .avi, MPEG-4 Part 2, ...: say so, and show the frame strip larger instead of a blank player
+            self.player.value = b""
+            strip = base64.b64encode(png_bytes(self.searcher.index.thumbs[h.row])).decode()
+            self.caption.value = (f"<small>{h.rank}. <code>{html.escape(printable(h.rel_path))}</code>: {html.escape(why)}; "
+                                  f"its frames:</small><br><img width=\"{self.player.width}\" src=\"data:image/png;base64,{strip}\">")
+            return
         self.player.format = _VIDEO_FORMATS.get(p.suffix.lower(), "mp4")
         self.player.value = p.read_bytes()
         self.caption.value = f"<small>{h.rank}. <code>{html.escape(printable(h.rel_path))}</code> ({h.score:.3f})</small>"
