@@ -65,7 +65,7 @@ def vtr_pretrain_main(argv: list[str] | None = None): run_cli(vtr_pretrain, argv
 # %% ../nbs/17_console.ipynb #009f2b3d
 @call_parse
 def vtr_index(
-    video_dir: str,                   # folder of videos, searched recursively (.mp4 .mkv .webm .avi .mov)
+    video_dir: str,                   # folder of videos, searched recursively (.mp4 .mkv .webm .avi .mov .m4v ...: video.VIDEO_EXTS)
     checkpoint: str = None,           # checkpoint folder (vtr_train's best/); default: the one the index was built with
     backbone: str = None,             # zero-shot, no checkpoint: open_clip model name (default vtr-tiny-rn, the shipped synthetic CLIP; ViT-B-32, ...)
     pretrained: str = None,           # zero-shot: the backbone's open_clip tag (synthetic, openai, ...) or a local weights file

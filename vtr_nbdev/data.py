@@ -15,7 +15,7 @@ from torch.utils.data import Dataset
 from fastcore.basics import patch
 
 from .core import UserError, OptionError
-from .video import VideoReadError, read_frames, probe_video
+from .video import VideoReadError, read_frames, probe_video, VIDEO_EXTS
 
 logger = logging.getLogger(__name__)
 
@@ -262,8 +262,6 @@ def read_msvd(root, split: str = "train", video_dir=None, ext: str = ".avi", nam
     return b.build(name, split)
 
 # %% ../nbs/02_data.ipynb #552021c0
-_VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".3gp", ".mpg", ".mpeg", ".wmv", ".flv")
-
 def read_didemo(root, split: str = "train", video_dir=None, ext: str | None = ".mp4", name: str = "didemo") -> Annotations:
     "Read a DiDeMo split (`{split}_data.json`); segment windows in seconds; paragraph mode."
     root, reader = Path(root), f"read_didemo(split={split!r})"
@@ -274,7 +272,7 @@ def read_didemo(root, split: str = "train", video_dir=None, ext: str | None = ".
     names = {}
     def vid_of(fname: str) -> str:
         stem, dot, e = fname.rpartition(".")
-        vid = stem if dot and f".{e.lower()}" in _VIDEO_EXTS else fname
+        vid = stem if dot and f".{e.lower()}" in VIDEO_EXTS else fname
         names.setdefault(vid, fname); return vid
     b = _Builder(lambda vid: vdir / (names[vid] if ext is None else f"{vid}{ext}"), reader)
     for i, it in enumerate(items):

@@ -16,26 +16,24 @@ from torch.utils.data import Dataset, DataLoader
 from fastcore.basics import patch
 
 from .core import *
-from .video import VideoReadError
+from .video import VideoReadError, VIDEO_EXTS
 from .data import VideoFrames
 from .backbone import SYNTHETIC_BACKBONE
 from .model import Retriever, build_retriever, load_retriever, similarity, json_format, OutputExists
 
 # %% auto #0
-__all__ = ['VIDEO_EXTS', 'INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PARTIAL_NAME', 'INDEX_WHAT', 'LOCK_NAME',
-           'SHARD_FORMAT', 'SEARCH_MODES', 'BROWSER_CODECS', 'NoSuchFolder', 'NotAFolder', 'check_video_dir',
-           'find_videos', 'thumb_strip', 'video_duration', 'FileVideos', 'encode_files', 'NotAnIndex',
-           'UnreadableIndex', 'is_index_dir', 'model_fingerprint', 'IndexBusy', 'index_lock', 'remove_stale',
-           'read_index_meta', 'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards',
-           'check_index_options', 'Job', 'job_ranks', 'rank_device', 'rank_chunks', 'printable', 'build_index',
-           'pooled_video_vector', 'pooled_text_vector', 'approx_index_params', 'build_faiss_index', 'faiss_search',
-           'SearchHit', 'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_options', 'zero_shot_retriever',
+__all__ = ['INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PARTIAL_NAME', 'INDEX_WHAT', 'LOCK_NAME', 'SHARD_FORMAT',
+           'SEARCH_MODES', 'BROWSER_CODECS', 'NoSuchFolder', 'NotAFolder', 'check_video_dir', 'find_videos',
+           'thumb_strip', 'video_duration', 'FileVideos', 'encode_files', 'NotAnIndex', 'UnreadableIndex',
+           'is_index_dir', 'model_fingerprint', 'IndexBusy', 'index_lock', 'remove_stale', 'read_index_meta',
+           'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards', 'check_index_options',
+           'Job', 'job_ranks', 'rank_device', 'rank_chunks', 'printable', 'build_index', 'pooled_video_vector',
+           'pooled_text_vector', 'approx_index_params', 'build_faiss_index', 'faiss_search', 'SearchHit',
+           'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_options', 'zero_shot_retriever',
            'recorded_checkpoint', 'retriever_from_record', 'Searcher', 'format_hits', 'png_bytes', 'browser_playable',
            'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
 
 # %% ../nbs/13_search.ipynb #7846efe8
-VIDEO_EXTS = (".mp4", ".mkv", ".webm", ".avi", ".mov")
-
 class NoSuchFolder(UserError, FileNotFoundError):
     "A folder given to a command does not exist (a `UserError`, and a `FileNotFoundError`)."
 

@@ -18,14 +18,18 @@ from open_clip.constants import OPENAI_DATASET_MEAN, OPENAI_DATASET_STD
 from .core import UserError
 
 # %% auto #0
-__all__ = ['SAMPLE_MODES', 'CLIP_MEAN', 'CLIP_STD', 'native_stderr_silenced', 'VideoReadError', 'sample_frame_indices',
-           'resize_center_crop', 'normalize_frames', 'write_video', 'open_video', 'probe_video', 'read_frames']
+__all__ = ['VIDEO_EXTS', 'SAMPLE_MODES', 'CLIP_MEAN', 'CLIP_STD', 'native_stderr_silenced', 'VideoReadError',
+           'sample_frame_indices', 'resize_center_crop', 'normalize_frames', 'write_video', 'open_video', 'probe_video',
+           'read_frames']
 
 # %% ../nbs/01_video.ipynb #38843447
 # FFmpeg's own log lines go through decord's logging level; decord's C++ `LOG(ERROR)` lines ("video_reader.cc:83:
 # ERROR opening ...") do not, so `open_video` and `read_frames` also send file descriptor 2 to /dev/null while decord
 # runs (`native_stderr_silenced`). Every failure is reported through `VideoReadError` instead.
 decord.logging.set_level(decord.logging.QUIET)
+
+VIDEO_EXTS = (".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".3gp", ".mpg", ".mpeg", ".wmv", ".flv")   # what counts as a video file (any case): the one list
+
 
 # %% ../nbs/01_video.ipynb #5e9f550f
 @contextlib.contextmanager
