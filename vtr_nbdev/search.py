@@ -894,6 +894,7 @@ class SearchWidget:
         import ipywidgets as W
         self.searcher, self.max_play_bytes, self.thumb_width = searcher, max_play_bytes, thumb_width
         self.hits: list[SearchHit] = []
+        self._pngs: list[bytes] = []                     # the hits' thumbnail strips, encoded once per search
         self.selected: int | None = None
         self.query = W.Text(placeholder="describe the video you are looking for, then press Enter",
                             continuous_update=False, layout=W.Layout(width="420px"))
@@ -923,8 +924,8 @@ class SearchWidget:
         import base64
         q = html.escape(self.query.value) if self.query.value else "<i>no query yet</i>"
         rows = "".join(f'<tr><td>{h.rank}</td><td>{h.score:.3f}</td><td><code>{html.escape(printable(h.rel_path))}</code></td>'
-                       f'<td><img width="{self.thumb_width}" src="data:image/png;base64,{base64.b64encode(png_bytes(self.searcher.index.thumbs[h.row])).decode()}"></td></tr>'
-                       for h in self.hits)
+                       f'<td><img width="{self.thumb_width}" src="data:image/png;base64,{base64.b64encode(png).decode()}"></td></tr>'
+                       for h, png in zip(self.hits, self._pngs))
         return (f"<div><p>vtr_nbdev search: {q} ({len(self.hits)} hits; {html.escape(self.searcher.describe())})</p>"
                 + (f"<table><tr><th>rank</th><th>score</th><th>path</th><th>frames</th></tr>{rows}</table>" if rows else "") + "</div>")
 
@@ -935,12 +936,13 @@ class SearchWidget:
         if query is not None and self.query.value != query:
             self.query.value = query                       # triggers the observer, which runs the search
             return self.hits
-        if not q: self.hits, self.results.children = [], (); return self.hits
+        if not q: self.hits, self._pngs, self.results.children = [], [], (); return self.hits
         t0 = time.perf_counter()
         self.hits = self.searcher.search(q, k=self.k.value)
+        self._pngs = [png_bytes(self.searcher.index.thumbs[h.row]) for h in self.hits]
         rows = []
         for i, h in enumerate(self.hits):
-            img = W.Image(value=png_bytes(self.searcher.index.thumbs[h.row]), format="png", width=self.thumb_width)
+            img = W.Image(value=self._pngs[i], format="png", width=self.thumb_width)
             dur = "" if h.duration is None else f" · {h.duration:.1f}s"
             label = W.HTML(f"<b>{h.rank}.</b> {h.score:.3f}{dur}<br><code>{html.escape(printable(h.rel_path))}</code>")
             play = W.Button(description="▶", layout=W.Layout(width="40px"), tooltip=f"play {printable(h.rel_path)}")
@@ -964,7 +966,7 @@ class SearchWidget:
         why = browser_playable(p)
         if why:     # an .avi, MPEG-4 Part 2, ...: say so, and show the frame strip larger instead of a blank player
             self.player.value = b""
-            strip = base64.b64encode(png_bytes(self.searcher.index.thumbs[h.row])).decode()
+            strip = base64.b64encode(self._pngs[i]).decode()
             self.caption.value = (f"<small>{h.rank}. <code>{html.escape(printable(h.rel_path))}</code>: {html.escape(why)}; "
                                   f"its frames:</small><br><img width=\"{self.player.width}\" src=\"data:image/png;base64,{strip}\">")
             return

@@ -61,7 +61,7 @@ def check_padding(head: RetrievalHead, D: int | None = None, Fr: int | None = No
             test_close(S[b], head_sims(head, ff, fm, sf[b:b+1], wf[b:b+1, :nw], wm[b:b+1, :nw])[0], eps=eps)
 
 # %% ../nbs/00a_testing.ipynb #c1383de3
-def _same_bundle(a, b, eps, what):
+def _same_bundle(a, b, eps):
     "Two `EmbBundle`s with the same tensors (to `eps`)."
     test_eq(sorted(a.keys()), sorted(b.keys()))
     for k in a.keys(): test_close(a.tensors[k].float(), b.tensors[k].float(), eps=eps)
@@ -77,8 +77,8 @@ def check_chunk_independence(head: RetrievalHead, D: int | None = None, Fr: int 
         test_close(head.score(t[1:4], v[2:5]).sims, S[1:4, 2:5], eps=eps)
         test_close(head.score(t[[4, 0]], v[[3]]).sims, S[[4, 0]][:, [3]], eps=eps)
         for i, j in [(0, 0), (2, 4), (4, 1)]: test_close(head.score(t[i:i+1], v[j:j+1]).sims[0, 0], S[i, j], eps=eps)
-        _same_bundle(head.encode_video(ff[2:4], fm[2:4]), v[2:4], eps, "video")
-        _same_bundle(head.encode_text(sf[1:3], wf[1:3], wm[1:3]), t[1:3], eps, "text")
+        _same_bundle(head.encode_video(ff[2:4], fm[2:4]), v[2:4], eps)
+        _same_bundle(head.encode_text(sf[1:3], wf[1:3], wm[1:3]), t[1:3], eps)
 
 # %% ../nbs/00a_testing.ipynb #114673b8
 def check_grads(head: RetrievalHead, D: int | None = None, Fr: int | None = None, L: int | None = None,
