@@ -17,10 +17,10 @@ from .data import ClipTokenizer
 import vtr_nbdev.temporal  # registers the CLIP4Clip heads
 
 # %% auto #0
-__all__ = ['HEAD_MODULES', 'RETRIEVER_FORMAT', 'RETRIEVER_WHAT', 'list_methods', 'RetrieverConfig', 'Retriever', 'encode_loader',
-           'chunk_sizes', 'similarity', 'build_retriever', 'OutputExists', 'json_format', 'is_retriever_dir',
-           'check_replaceable', 'replace_dir', 'remove_dead_staging', 'save_retriever', 'NotACheckpoint',
-           'UnreadableCheckpoint', 'load_retriever']
+__all__ = ['HEAD_MODULES', 'CPU_CHUNK_BYTES', 'RETRIEVER_FORMAT', 'RETRIEVER_WHAT', 'list_methods', 'RetrieverConfig',
+           'Retriever', 'encode_loader', 'chunk_sizes', 'similarity', 'build_retriever', 'OutputExists', 'json_format',
+           'is_retriever_dir', 'check_replaceable', 'replace_dir', 'remove_dead_staging', 'save_retriever',
+           'NotACheckpoint', 'UnreadableCheckpoint', 'load_retriever']
 
 # %% ../nbs/11_model.ipynb #66fa947a
 HEAD_MODULES = ["vtr_nbdev.temporal", "vtr_nbdev.excitation", "vtr_nbdev.multigrained", "vtr_nbdev.sparse"]   # every module with a @register_head (checked below); add yours
@@ -109,13 +109,16 @@ def chunk_sizes(n_texts: int, n_videos: int, pair_cost: int, budget_bytes: int =
         cv = min(n_videos, max(1, max_pairs // max(1, ct)))
     return ct, cv
 
+CPU_CHUNK_BYTES = 2**26   # pairwise scoring on a CPU: chunks whose temporaries stay near the last-level cache (see below)
+
 @torch.no_grad()
 def similarity(model: Retriever, texts: TextEmb, videos: VideoEmb, budget_bytes: int = 2**30,
                device=None, show_progress: bool = False) -> torch.Tensor:
-    "The (T,V) logits matrix of cached `texts` against cached `videos`, computed in chunks within `budget_bytes`."
+    "The (T,V) logits matrix of cached `texts` against cached `videos`, computed in chunks within `budget_bytes` (`CPU_CHUNK_BYTES` for pairwise heads on a CPU)."
     device = model.device if device is None else default_device(device)
     head = model.head; was_training = head.training; head.eval()
     T, V = len(texts), len(videos)
+    if head.pairwise and torch.device(device).type == "cpu": budget_bytes = min(budget_bytes, CPU_CHUNK_BYTES)
     ct, cv = chunk_sizes(T, V, head.pair_cost() if head.pairwise else 4 * head.cfg.dim, budget_bytes)
     out = torch.empty(T, V)
     starts = [(t, v) for t in range(0, T, ct) for v in range(0, V, cv)]

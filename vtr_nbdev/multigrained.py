@@ -16,9 +16,10 @@ from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, Hea
 from .temporal import TemporalTransformer
 
 # %% auto #0
-__all__ = ['PAD_BIAS', 'attention_pool', 'pad_bias', 'aos', 'split_words', 'trim_words', 'MultiGrainedHead', 'XClipConfig',
-           'XClipHead', 'LanguageVideoAttention', 'reorganize', 'bi_reorganize', 'InteractiveSimilarityAggregation',
-           'BiISA', 'LinearSoftmaxAggregation', 'sdr_loss', 'TCMGCConfig', 'TCMGCHead']
+__all__ = ['PAD_BIAS', 'attention_pool', 'pad_bias', 'aos', 'aos_scaled', 'split_words', 'trim_words', 'MultiGrainedHead',
+           'XClipConfig', 'XClipHead', 'LanguageVideoAttention', 'reorganize', 'bi_reorganize',
+           'InteractiveSimilarityAggregation', 'BiISA', 'LinearSoftmaxAggregation', 'sdr_loss', 'TCMGCConfig',
+           'TCMGCHead']
 
 # %% ../nbs/07_multigrained.ipynb #521b54f9
 def attention_pool(u: torch.Tensor, # similarities, e.g. (T,V,L)
@@ -39,6 +40,11 @@ def pad_bias(mask: torch.Tensor, dtype=torch.float32) -> torch.Tensor:
 def aos(u: torch.Tensor, lam: float, dim: int) -> torch.Tensor:
     "Attention over similarities on similarities that already carry `pad_bias`: Σ softmax(λ·u)·u over `dim`."
     return (torch.softmax(lam * u, dim) * u).sum(dim)
+
+def aos_scaled(x: torch.Tensor, dim: int) -> torch.Tensor:
+    "`λ·aos(u, λ, dim)` from `x = λ·u`: Σ softmax(x)·x over `dim` (no λ pass over x; in place when no gradient is recorded)."
+    p = torch.softmax(x, dim)
+    return (p * x if torch.is_grad_enabled() and (x.requires_grad or p.requires_grad) else p.mul_(x)).sum(dim)
 
 def split_words(word_feats: torch.Tensor, word_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     "Word grains use every token but the start token: (B,L,D), (B,L) -> (B,L-1,D), (B,L-1) bool."
@@ -104,9 +110,15 @@ class XClipHead(MultiGrainedHead):
         return VideoEmb(frames=f, frame_mask=m, pooled=F.normalize(masked_mean(f, m), dim=-1))
 
     def encode_text(self, sent_feat, word_feats, word_mask, tokens=None) -> TextEmb:
-        "(B,D), (B,L,D), (B,L) -> TextEmb(sent (B,D), words (B,L-1,D) normalised, word_mask (B,L-1)); start token dropped."
+        "(B,D), (B,L,D), (B,L) -> TextEmb(sent (B,D), words (B,L-1,D) normalised, word_mask (B,L-1), sent_global, words_local); start token dropped."
         w, wm = split_words(word_feats, word_mask)
-        return TextEmb(sent=F.normalize(sent_feat, dim=-1), words=F.normalize(w, dim=-1), word_mask=wm)
+        e, w = F.normalize(sent_feat, dim=-1), F.normalize(w, dim=-1)
+        return TextEmb(sent=e, words=w, word_mask=wm, sent_global=e @ self.global_mat, words_local=self.words_local(w, wm))
+
+    def words_local(self, words: torch.Tensor, word_mask: torch.Tensor) -> torch.Tensor:
+        "(T,L,D), (T,L) -> (T,L,D+2) λ·[G'w, pad_bias(word), 1]: the text side of the frame-word GEMM, computed once per text."
+        b = pad_bias(word_mask, words.dtype)[..., None]
+        return torch.cat([words @ self.local_mat, b, torch.ones_like(b)], -1) * self.cfg.softmax_lambda
 
     def grains(self, text: TextEmb, video: VideoEmb) -> torch.Tensor:
         "TextEmb[T] x VideoEmb[V] -> (4,T,V): video-sentence, video-word, sentence-frame, frame-word (cosine units)."
@@ -114,15 +126,16 @@ class XClipHead(MultiGrainedHead):
         e, (w, wm) = text.sent, trim_words(text.words, text.word_mask)
         v, f, fm = video.pooled, video.frames, video.frame_mask
         (T, L, D), (V, Fr, _) = w.shape, f.shape
+        eg = text.sent_global if "sent_global" in text else e @ self.global_mat             # G e and G'w: per text, once
+        wa = text.words_local[:, :L] if "words_local" in text else self.words_local(w, wm)      # (T,L,D+2)
         wb, fb = pad_bias(wm, w.dtype), pad_bias(fm, f.dtype)                               # (T,L), (V,F)
-        vs = (e @ self.global_mat) @ v.T                                                    # (T,V)
+        vs = eg @ v.T                                                                       # (T,V)
         vw = aos((w @ v.T) + wb[:, :, None], lam, 1)                                        # (T,L,V) -> (T,V)
         sf = aos((e @ f.reshape(V * Fr, D).T).view(T, V, Fr) + fb, lam, -1)                 # (T,V,F) -> (T,V)
-        # one GEMM gives M[t,l,v,i] = (G'w_tl)·f_vi + bias(word) + bias(frame): two extra columns carry the masks
-        wa = torch.cat([w @ self.local_mat, wb[..., None], torch.ones_like(wb)[..., None]], -1)   # (T,L,D+2)
-        fa = torch.cat([f, torch.ones_like(fb)[..., None], fb[..., None]], -1)                     # (V,F,D+2)
-        M = (wa.reshape(T * L, D + 2) @ fa.reshape(V * Fr, D + 2).T).view(T, L, V, Fr)
-        fw = (aos(aos(M, lam, 1), lam, -1) + aos(aos(M, lam, 3), lam, 1)) / 2               # words->frames, frames->words
+        # one GEMM gives λ·M[t,l,v,i] = λ·((G'w_tl)·f_vi + bias(word) + bias(frame)): two extra columns carry the masks
+        fa = torch.cat([f, torch.ones_like(fb)[..., None], fb[..., None]], -1)              # (V,F,D+2)
+        M = (wa.reshape(T * L, D + 2) @ fa.reshape(V * Fr, D + 2).T).view(T, L, V, Fr)     # λ·M
+        fw = (aos_scaled(aos_scaled(M, 1), -1) + aos_scaled(aos_scaled(M, 3), 1)) / (2 * lam)   # words->frames, frames->words
         ok = wm.any(1)[:, None] & fm.any(1)[None, :]                                         # texts/videos with no real slot
         z = torch.stack([vs, vw, sf, fw])
         return torch.where(ok, z, torch.zeros_like(z))
@@ -132,9 +145,9 @@ class XClipHead(MultiGrainedHead):
         return ScoreOut(self.scale() * self.grains(text, video).mean(0))
 
     def pair_cost(self) -> int:
-        "Bytes per pair (fp32): the L×F frame-word matrix and ~7 same-sized temporaries of the masked softmaxes."
+        "Bytes per pair (fp32): the L×F frame-word matrix and ~3 same-sized temporaries of the softmaxes."
         L, Fr = self.cfg.n_words, self.cfg.n_frames
-        return 4 * (8 * L * Fr + 4 * (L + Fr)) + 2 * L * Fr
+        return 4 * (4 * L * Fr + 4 * (L + Fr)) + 2 * L * Fr
 
 # %% ../nbs/07_multigrained.ipynb #559620fa
 class LanguageVideoAttention(nn.Module):
