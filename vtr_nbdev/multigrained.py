@@ -44,7 +44,7 @@ def aos(u: torch.Tensor, lam: float, dim: int) -> torch.Tensor:
 def aos_scaled(x: torch.Tensor, dim: int) -> torch.Tensor:
     "`λ·aos(u, λ, dim)` from `x = λ·u`: Σ softmax(x)·x over `dim` (no λ pass over x; in place when no gradient is recorded)."
     p = torch.softmax(x, dim)
-    return (p * x if torch.is_grad_enabled() and (x.requires_grad or p.requires_grad) else p.mul_(x)).sum(dim)
+    return (p * x if p.requires_grad else p.mul_(x)).sum(dim)
 
 def split_words(word_feats: torch.Tensor, word_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     "Word grains use every token but the start token: (B,L,D), (B,L) -> (B,L-1,D), (B,L-1) bool."
