@@ -4,16 +4,15 @@
 
 # %% ../nbs/04_backbone.ipynb #d064c426
 from __future__ import annotations
-import functools, json, logging, os, tempfile
+import json, logging, os, tempfile
 from pathlib import Path
-from typing import Iterator
 
 import torch
 import torch.nn as nn
 import open_clip
 from fastcore.basics import patch
 
-from .core import UserError, OptionError
+from .core import UserError, OptionError, cache_root
 from .video import normalize_frames
 
 # %% auto #0
@@ -43,13 +42,11 @@ TINY_CONFIGS: dict[str, dict] = {
 # %% ../nbs/04_backbone.ipynb #b50212ba
 def _config_dir() -> Path:
     "A writable directory for generated open_clip config files: `$VTR_NBDEV_CACHE` or `~/.cache/vtr_nbdev`, else a temp dir."
-    for base in (os.environ.get("VTR_NBDEV_CACHE"), Path.home() / ".cache" / "vtr_nbdev"):
-        if not base: continue
-        d = Path(base) / "open_clip_configs"
-        try:
-            d.mkdir(parents=True, exist_ok=True)
-            if os.access(d, os.W_OK): return d
-        except OSError: pass
+    d = cache_root("open_clip_configs")
+    try:
+        d.mkdir(parents=True, exist_ok=True)
+        if os.access(d, os.W_OK): return d
+    except OSError: pass
     return Path(tempfile.mkdtemp(prefix="vtr_nbdev_open_clip_configs_"))
 
 def register_model_configs(configs: dict[str, dict]) -> list[str]:
@@ -61,7 +58,7 @@ def register_model_configs(configs: dict[str, dict]) -> list[str]:
             raise ValueError(f"open_clip config {n!r} needs the keys embed_dim, vision_cfg and text_cfg; got {sorted(c)}")
     d = _config_dir()
     for n, c in todo.items():
-        tmp = d / f".{n}.{os.getpid()}.tmp"
+        tmp = d / f".{n}.{os.getpid()}.tmp"     # not commit_file: its temporary ends in .json, which open_clip's scan of `d` would read
         tmp.write_text(json.dumps(c, indent=1)); os.replace(tmp, d / f"{n}.json")   # atomic: safe with parallel workers
     open_clip.add_model_config(d)
     return sorted(configs)
@@ -232,9 +229,9 @@ def _hf_offline() -> bool:
 
 class Backbone(nn.Module):
     "An open_clip CLIP model seen as a frame encoder `(B,F,3,S,S) -> (B,F,D)` and a word/sentence text encoder."
-    def __init__(self, model: nn.Module, model_name: str, lr_mult: float = 1e-3):
+    def __init__(self, model: nn.Module, model_name: str):
         super().__init__()
-        self.model, self.model_name, self.lr_mult = model, model_name, lr_mult
+        self.model, self.model_name = model, model_name
         # the text tower (the model itself for CLIP, `model.text` for custom-text models); a plain attribute, not a
         # registered submodule, so its parameters appear once in state_dict (under `model.`)
         object.__setattr__(self, "_text", model if hasattr(model, "token_embedding") else getattr(model, "text", None))
@@ -277,7 +274,7 @@ class Backbone(nn.Module):
         return float(self.model.logit_scale.detach().float().mean())
     @property
     def pad_id(self) -> int: return int(getattr(self._text, "pad_id", 0))
-    def extra_repr(self): return f"{self.model_name}: S={self.image_size}, D={self.embed_dim}, context={self.context_length}, lr_mult={self.lr_mult}"
+    def extra_repr(self): return f"{self.model_name}: S={self.image_size}, D={self.embed_dim}, context={self.context_length}"
 
 # %% ../nbs/04_backbone.ipynb #acdb551f
 @patch
@@ -347,43 +344,7 @@ def encode_text(self: Backbone,
     sent = x[torch.arange(B, device=x.device), idx]
     return sent, x, word_mask
 
-@functools.lru_cache(maxsize=8)
-def _tokenizer(model_name: str, context_length: int):
-    "open_clip's tokenizer for `model_name`, truncating to `context_length` (cached: building it reads the BPE vocabulary)."
-    return open_clip.get_tokenizer(model_name, context_length=context_length)
-
-@patch
-def tokenize(self: Backbone, texts: str | list[str], max_words: int = 32) -> tuple[torch.Tensor, torch.Tensor]:
-    "Tokenise with the model's open_clip tokenizer, truncated to `max_words` (start and end tokens included): (tokens (B,L), mask (B,L))."
-    tok = _tokenizer(self.model_name, max_words)(texts if isinstance(texts, list) else [texts])
-    return tok, tok != self.pad_id
-
 # %% ../nbs/04_backbone.ipynb #74cf91e0
-@patch
-def freeze(self: Backbone, frozen: bool = True) -> Backbone:
-    "Freeze (or unfreeze with `frozen=False`) every backbone parameter; CLIP's unused logit scale/bias stay frozen."
-    for n, p in self.model.named_parameters(): p.requires_grad_(not frozen and n not in ("logit_scale", "logit_bias"))
-    return self
-
-@patch
-def named_backbone_params(self: Backbone) -> Iterator[tuple[str, nn.Parameter]]:
-    "The trainable backbone parameters with their names."
-    return ((n, p) for n, p in self.model.named_parameters() if p.requires_grad)
-
-@patch
-def backbone_params(self: Backbone) -> list[nn.Parameter]:
-    "The trainable backbone parameters (empty when frozen)."
-    return [p for _, p in self.named_backbone_params()]
-
-@patch
-def param_groups(self: Backbone, lr: float, weight_decay: float = 0.2) -> list[dict]:
-    "Optimizer groups at `lr * lr_mult`: weight decay on matrices, none on biases, LayerNorm and other 1-d parameters."
-    decay, no_decay = [], []
-    for n, p in self.named_backbone_params(): (no_decay if p.ndim < 2 else decay).append(p)
-    groups = [dict(name="backbone", params=decay, lr=lr * self.lr_mult, weight_decay=weight_decay),
-              dict(name="backbone_no_decay", params=no_decay, lr=lr * self.lr_mult, weight_decay=0.0)]
-    return [g for g in groups if g["params"]]
-
 @patch
 def set_grad_checkpointing(self: Backbone, enable: bool = True) -> Backbone:
     "Recompute the towers' activations in the backward pass (less memory, ~30% more compute), via open_clip."
@@ -414,7 +375,6 @@ def build_backbone(name: str = "vtr-tiny", # any open_clip model name (`open_cli
                    pretrained: str | os.PathLike | None = None, # None (random), an open_clip tag, or a checkpoint file
                    precision: str = "fp32", # open_clip precision: 'fp32', 'fp16', 'bf16', 'pure_fp16', ...
                    grad_checkpointing: bool = False, # recompute activations in backward
-                   lr_mult: float = 1e-3, # backbone lr = head lr * lr_mult (CLIP4Clip's coef_lr)
                    frozen: bool = False, # freeze all backbone parameters
                    local_files_only: bool | None = None, # tags: only look in the local cache (default: $HF_HUB_OFFLINE)
                    device=None, # where to put the model (default CPU)
@@ -433,7 +393,7 @@ def build_backbone(name: str = "vtr-tiny", # any open_clip model name (`open_cli
         model = open_clip.create_model(name, pretrained=None, precision=precision, device=device or "cpu", **force)
     if force and not tag_cfg.get("vtr_shipped"): open_clip.load_checkpoint(model, ckpt)   # open_clip knows its tags' formats
     elif ckpt is not None: _load_into(model, read_state_dict(ckpt), ckpt, name)
-    bb = Backbone(model, name, lr_mult=lr_mult)
-    if frozen: bb.freeze()
+    if frozen: model.requires_grad_(False)
+    bb = Backbone(model, name)
     if grad_checkpointing: bb.set_grad_checkpointing(True)
     return bb

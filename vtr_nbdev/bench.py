@@ -6,7 +6,7 @@
 from __future__ import annotations
 import math, os, platform, tempfile, time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -17,12 +17,13 @@ from .video import write_video, read_frames, open_video, sample_frame_indices, r
 from .model import build_retriever, list_methods, similarity
 from .losses import retrieval_loss
 from .metrics import write_results
+from .ann import approx_index_params, build_faiss_index
 
 # %% auto #0
 __all__ = ['sync', 'best_time', 'matmul_flops', 'count_flops', 'score_flops', 'HeadOnly', 'random_features', 'encode_head',
            'pair_loop', 'bench_scoring', 'decode_all_frames', 'make_bench_clips', 'bench_clip_loading',
-           'make_train_step', 'bench_train_steps', 'bench_train_step', 'bench_search', 'bench_scale', 'run_benchmarks',
-           'format_benchmarks']
+           'make_train_step', 'bench_train_steps', 'random_unit_vectors', 'scale_benchmark', 'bench_search',
+           'bench_scale', 'run_benchmarks', 'format_benchmarks']
 
 # %% ../nbs/15_bench.ipynb #8bf966d6
 def sync(device: torch.device | str | None = None):
@@ -216,9 +217,88 @@ def bench_train_steps(methods: list[str], steps: int = 3, device=None, **kw) -> 
             t = time.perf_counter(); step(); sync(device); best[i] = min(best[i], time.perf_counter() - t)
     return [dict(info, ms_per_step=b * 1e3) for (_, info), b in zip(runs, best)]
 
-def bench_train_step(method: str, steps: int = 3, device=None, **kw) -> dict:
-    "`bench_train_steps` for one method."
-    return bench_train_steps([method], steps=steps, device=device, **kw)[0]
+# %% ../nbs/15_bench.ipynb #599490c6
+def random_unit_vectors(n: int, dim: int, seed: int = 0,
+                        data: str = "random", # 'random' (i.i.d.) | 'clustered' (around random centres)
+                        n_clusters: int | None = None, # 'clustered': number of centres (default n/1000)
+                        centre_seed: int = 0, # 'clustered': seed of the centres (share it between a database and its queries)
+                        spread: float = 1.0, # 'clustered': noise norm relative to the unit centre
+                        chunk: int = 100_000) -> np.ndarray: # (n,dim) float32, unit rows
+    "Unit vectors for benchmarks: i.i.d. Gaussian directions, or noisy copies of random centres."
+    if data not in ("random", "clustered"): raise ValueError(f"data must be 'random' or 'clustered', got {data!r}")
+    rng = np.random.default_rng(seed)
+    out = np.empty((n, dim), np.float32)
+    if data == "clustered":
+        centres = np.random.default_rng([centre_seed, 1]).standard_normal((n_clusters or max(1, n // 1000), dim)).astype(np.float32)
+        centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    for s in range(0, n, chunk):
+        x = rng.standard_normal((min(chunk, n - s), dim), dtype=np.float32)
+        if data == "clustered": x = centres[rng.integers(0, len(centres), len(x))] + spread * x / math.sqrt(dim)
+        out[s:s + len(x)] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return out
+
+def _timed_single_queries(index, xq, k, xb=None, rerank: int = 0):
+    "Row ids (Q,k) searched one query at a time, and ms per query; with `rerank`, FAISS's top `rerank` re-ranked by exact inner products with `xb`."
+    t, out = time.perf_counter(), []
+    for i in range(len(xq)):
+        ids = index.search(xq[i:i + 1], max(k, rerank))[1][0]
+        if rerank:
+            ids = ids[ids >= 0]; ids = ids[np.argsort(-(xb[ids] @ xq[i]), kind="stable")]
+        out.append(np.pad(ids[:k], (0, k - min(k, len(ids))), constant_values=-1))
+    return np.stack(out), 1000 * (time.perf_counter() - t) / len(xq)
+
+def _recall(ids, gt, k):
+    return float(np.mean([len(set(a[:k]) & set(b[:k])) / k for a, b in zip(ids, gt)]))
+
+# %% ../nbs/15_bench.ipynb #3bf5cca1
+def scale_benchmark(n: int = 1_000_000, dim: int = 512, k: int = 10, n_queries: int = 100,
+                    kind: str = "auto", # 'auto' (what `build_index` builds at this size: `approx_index_params`) | 'ivf' | 'hnsw'
+                    seed: int = 0, data: str = "random", # 'random' | 'clustered' (see `random_unit_vectors`)
+                    sweep: Sequence[int] = (), # extra efSearch (hnsw) or nprobe (ivf) values to measure
+                    threads: int | None = None, # FAISS OpenMP threads while searching (None: FAISS's default; building uses the default)
+                    rerank: int = 0, # re-rank FAISS's top `rerank` by the exact inner product, as `Searcher` re-ranks by the head's score (0: FAISS's top k)
+                    show_progress: bool = False, **index_kw) -> dict:
+    "Latency of exact and approximate FAISS search over `n` unit vectors, recall@k of the approximate one, its build time and size; the approximate index is searched memory-mapped from its file, as `vtr_search` does."
+    import faiss
+    if kind == "auto": index_kw = {**{k_: v for k_, v in approx_index_params(n).items() if k_ != "kind"}, **index_kw}; kind = "ivf"
+    if kind not in ("hnsw", "ivf"): raise ValueError(f"scale_benchmark: kind must be 'auto', 'hnsw' or 'ivf', got {kind!r}")
+    old_threads = faiss.omp_get_max_threads()
+    def search_mode(on: bool): faiss.omp_set_num_threads((threads or old_threads) if on else old_threads)
+    try:
+        n_clusters = max(1, n // 1000)
+        xb = random_unit_vectors(n, dim, seed, data, n_clusters, centre_seed=seed)
+        xq = random_unit_vectors(n_queries, dim, seed + 1, data, n_clusters, centre_seed=seed)
+        flat = build_faiss_index(xb, "flat")
+        search_mode(True); gt, ms_exact = _timed_single_queries(flat, xq, k); search_mode(False)
+        del flat
+        t = time.perf_counter()
+        built = build_faiss_index(xb, kind, seed=seed, show_progress=show_progress, **index_kw)
+        build_seconds = time.perf_counter() - t
+        with tempfile.TemporaryDirectory() as d:
+            faiss.write_index(built, f"{d}/x.index"); del built
+            index_bytes = os.path.getsize(f"{d}/x.index")
+            index = faiss.read_index(f"{d}/x.index", faiss.IO_FLAG_MMAP)      # the file may go: the mapping stays
+        search_mode(True)
+        ids, ms_approx = _timed_single_queries(index, xq, k, xb, rerank)
+        knob = "efSearch" if kind == "hnsw" else "nprobe"
+        def get(): return index.hnsw.efSearch if kind == "hnsw" else index.nprobe
+        def put(v):
+            if kind == "hnsw": index.hnsw.efSearch = int(v)
+            else: index.nprobe = min(int(v), index.nlist)
+        res = dict(n=n, dim=dim, k=k, n_queries=n_queries, kind=kind, data=data, search_threads=faiss.omp_get_max_threads(),
+                   ms_per_query_exact=ms_exact, ms_per_query_approx=ms_approx, speedup=ms_exact / ms_approx,
+                   recall_at_10=_recall(ids, gt, min(k, 10)), recall_at_k=_recall(ids, gt, k), rerank=rerank,
+                   build_seconds=build_seconds, index_bytes=index_bytes, vectors_bytes=n * dim * 4, memory_ratio=index_bytes / (n * dim * 4),
+                   params={knob: get(), **({"nlist": index.nlist} if kind == "ivf" else {"M": index.hnsw.nb_neighbors(1)})})
+        res["sweep"] = []
+        default = get()
+        for v in sweep:
+            put(v); ids_v, ms_v = _timed_single_queries(index, xq, k, xb, rerank)
+            res["sweep"].append({knob: get(), "ms_per_query": ms_v, "recall_at_10": _recall(ids_v, gt, min(k, 10))})
+        put(default)
+        return res
+    finally:
+        faiss.omp_set_num_threads(old_threads)
 
 # %% ../nbs/15_bench.ipynb #581f2d92
 def bench_search(n: int = 1_000_000, dim: int = 512, k: int = 10, n_queries: int = 100,
@@ -227,8 +307,8 @@ def bench_search(n: int = 1_000_000, dim: int = 512, k: int = 10, n_queries: int
                  threads: int = 1, # FAISS threads while searching (Searcher searches one query with one)
                  rerank: int = 256, # FAISS candidates re-ranked exactly (Searcher's n_candidates)
                  **index_kw) -> dict:
-    "`search.scale_benchmark` at `n` vectors with the index `vtr_index` builds, or {'status': 'not available ...'}."
-    try: from vtr_nbdev.search import scale_benchmark
+    "`scale_benchmark` at `n` vectors with the index `vtr_index` builds, or {'status': 'not available ...'}."
+    try: import faiss  # noqa: F401 (the benchmark needs it)
     except ImportError as e: return dict(status=f"not available ({e})", n=n)
     if kind not in ("auto", "ivf", "hnsw"): raise OptionError(f"--search-kind must be auto, ivf or hnsw, got {kind!r}")
     res = dict(scale_benchmark(n=n, dim=dim, k=k, n_queries=n_queries, kind=kind, data=data, seed=seed, threads=threads,

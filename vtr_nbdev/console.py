@@ -5,11 +5,12 @@
 # %% ../nbs/17_console.ipynb #f0d3038e
 from __future__ import annotations
 import functools, inspect, json, os, sys, time
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from fastcore.script import call_parse, store_true, Param
 from .core import run_cli, OptionError
+from .cli import TrainConfig, options_of
 
 # %% auto #0
 __all__ = ['CLIP4CLIP_ALIASES', 'CLIP4CLIP_REFUSED', 'vtr_synth', 'vtr_synth_main', 'vtr_pretrain', 'vtr_pretrain_main',
@@ -81,7 +82,8 @@ def vtr_index(
     device: str = None,               # cpu / cuda (default: cuda if available)
 ):
     "Index the videos of a folder for text search (only new or changed files are encoded when the index exists; an interrupted run resumes; under torchrun / accelerate launch the processes share the files)."
-    from vtr_nbdev.search import check_index_options, check_video_dir, check_index_out, zero_shot_options, zero_shot_retriever, build_index, _recorded_model, rank_device
+    from vtr_nbdev.search import check_index_options, check_video_dir, check_index_out, build_index, _recorded_model, rank_device
+    from vtr_nbdev.model import zero_shot_options, zero_shot_retriever
     check_index_options(batch_size, workers, shard_size, thumb_height, approx_threshold)   # before anything is loaded
     check_video_dir(video_dir)                          # a wrong folder or --out costs nothing and deletes nothing
     out = Path(out) if out else Path(video_dir) / ".vtr_index"
@@ -154,41 +156,13 @@ def vtr_serve_main(argv: list[str] | None = None): run_cli(vtr_serve, argv)
 
 # %% ../nbs/17_console.ipynb #138dbe7b
 @call_parse
-def vtr_train(
-    method: str = "seqTransf",       # retrieval method (registered head name, e.g. meanP, seqLSTM, seqTransf, tightTransf)
-    dataset: str = "synthetic",      # msrvtt|msvd|didemo|activitynet|vatex|lsmdc|synthetic
-    data_path: str = None,           # dataset folder (annotations + videos/); synthetic: generated into a cache if omitted
-    preset: str = "default",         # synthetic dataset size: tiny|default|large
-    backbone: str = "vtr-tiny-rn",      # open_clip model name (vtr-tiny-rn: the shipped synthetic CLIP; vtr-tiny / vtr-small: tiny CPU configs; ViT-B-32, ...)
-    pretrained: str = "auto",        # open_clip tag (synthetic: the shipped CLIP; openai, ...), a local checkpoint, or none (random init); auto: synthetic on the synthetic benchmark
-    vision: str = "auto",            # frozen: freeze the image tower and train on cached frame features | train: fine-tune both towers from pixels; auto: frozen with pretrained weights on the synthetic benchmark
-    frames: int = 8,                 # frames per clip
-    words: int = 24,                 # tokens per caption, including start/end
-    batch_size: int = 32,            # clips (and captions) per batch
-    epochs: int = 5,                 # training epochs
-    lr: float = 5e-4,                # peak learning rate of the new modules (the head)
-    lr_backbone: float = None,       # backbone peak LR (overrides --coef-lr)
-    coef_lr: float = None,           # backbone LR = lr * coef_lr; default 1e-3 for CLIP weights (CLIP4Clip), 1 for the synthetic CLIP and random init
-    wd: float = 0.2,                 # decoupled weight decay (not on norms and biases)
-    seed: int = 0,                   # random seed
-    out: str = "runs/vtr_train",     # output folder: best/ checkpoint, metrics.json, history.csv, test_metrics.json
-    workers: int = 2,                # DataLoader worker processes
-    freeze_backbone: store_true = False,  # train only the head
-    device: str = None,              # cpu / cuda / cuda:1 (default: cuda if available)
-    accum_steps: int = 1,            # encode each batch in N sub-batches: the gradients of the whole batch with ~1/N of the activation memory
-    amp: str = "auto",               # mixed precision on CUDA: auto (bf16 if supported, else fp16) | bf16 | fp16 | no; CPU trains in float32
-    grad_checkpoint: store_true = False,  # recompute the backbone's activations in backward (less memory, slower)
-    resume: str = None,              # continue an interrupted run: its --out folder, OUT/checkpoints, or a checkpoint folder like OUT/checkpoints/prev
-    checkpoint_every: int = 1,       # save the full training state every N epochs (OUT/checkpoints/last; the previous in prev)
-    overwrite: store_true = False,   # replace the run already in --out (only its own files: best/, checkpoints/, *.json)
-    force_resume: store_true = False,  # --resume even if options that change the result differ from the run's (listed otherwise)
-    head: str = None,                # the head's own config values, e.g. "keep_rate=0.3" (tcmgc) or "n_layers=2,seq_type=lstm" (ea_seq): its notebook lists them
-):
+@options_of(TrainConfig, flags=True)
+def vtr_train(**kwargs):
     "Train a video-text retriever and evaluate it (defaults: synthetic benchmark, the shipped synthetic CLIP with cached frame features, seqTransf, about 2 minutes on 2 CPU cores)."
-    options = dict(locals())                  # every option above, by name: `train` takes the same
-    from vtr_nbdev.cli import train, resumed_options
-    if resume: options = resumed_options(options, {k: p.default for k, p in inspect.signature(vtr_train).parameters.items()})
-    train(**options)
+    from vtr_nbdev.training import train
+    from vtr_nbdev.checkpoints import resumed_options
+    if kwargs.get("resume"): kwargs = resumed_options(kwargs, {f.name: f.default for f in fields(TrainConfig)})
+    train(TrainConfig(**kwargs))
 
 # %% ../nbs/17_console.ipynb #ac4012d6
 @call_parse
@@ -214,8 +188,8 @@ def vtr_eval(
     frames: int = 8,                 # zero-shot: frames sampled per clip
 ):
     "Evaluate a checkpoint on a dataset split: prints the metrics table and writes it as JSON."
-    from vtr_nbdev.search import zero_shot_options
-    from vtr_nbdev.cli import evaluate_checkpoint
+    from vtr_nbdev.model import zero_shot_options
+    from vtr_nbdev.evaluation import evaluate_checkpoint
     zero_shot = zero_shot_options(backbone, pretrained, method, frames)
     if bool(zero_shot) == bool(checkpoint): raise OptionError("give a CHECKPOINT (a trained model) or --pretrained/--backbone (zero-shot), one of the two")
     evaluate_checkpoint(checkpoint, dataset, data_path, preset, split, batch_size, workers, out, device, postprocess,

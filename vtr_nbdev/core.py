@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #326b1350
 from __future__ import annotations
-import glob, json, math, os, random, re, secrets, sys, dataclasses
+import glob, json, math, os, random, re, secrets, shutil, sys, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Iterable
@@ -12,13 +12,15 @@ from typing import Iterable
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['TMP_PREFIX', 'HEADS', 'HEAD_PRESETS', 'masked_mean', 'masked_softmax', 'masked_max', 'seed_everything',
            'default_device', 'autocast_dtype', 'file_mode', 'fsync_path', 'commit_file', 'EmbBundle', 'VideoEmb',
-           'TextEmb', 'ScoreOut', 'HeadConfig', 'RetrievalHead', 'register_head', 'register_preset', 'head_class',
-           'build_head', 'core_info', 'cache_root', 'hash_tensors', 'live_output', 'progress', 'dashes_to_underscores',
-           'UserError', 'OptionError', 'dashed_help', 'run_cli', 'run_captured', 'print_core_info', 'vtr_core_info']
+           'TextEmb', 'ScoreOut', 'HeadConfig', 'RetrievalHead', 'DotProductHead', 'Registry', 'register_head',
+           'register_preset', 'head_class', 'build_head', 'core_info', 'cache_root', 'hash_tensors', 'live_output',
+           'progress', 'dashes_to_underscores', 'UserError', 'OptionError', 'dashed_help', 'run_cli', 'run_captured',
+           'print_core_info', 'vtr_core_info']
 
 # %% ../nbs/00_core.ipynb #24e13f04
 def _expand_mask(mask: torch.Tensor, x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -99,16 +101,18 @@ def fsync_path(path):
     finally: os.close(fd)
 
 # %% ../nbs/00_core.ipynb #d1430125
-def commit_file(folder, name: str, write) -> Path:
-    "`folder/name` written crash-safely: `write(tmp)` fills a temporary `Path`, which gets `file_mode()`, is fsync'd and renamed over `name`; then `folder` is fsync'd."
-    folder = Path(folder); tmp = folder / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}-{name}"
-    try:
-        write(tmp); os.chmod(tmp, file_mode()); fsync_path(tmp)
+def commit_file(folder, name: str, write,
+                durable: bool = True, # fsync the file and the folder (False: atomic only, for bulk files that can be made again)
+               ) -> Path:
+    "`folder/name` written crash-safely: `write(tmp)` fills `tmp` (named `name`, in a private staging folder beside it), which gets `file_mode()`, is fsync'd and renamed over `name`; then `folder` is fsync'd."
+    folder = Path(folder); stage = folder / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+    stage.mkdir(); tmp = stage / name
+    try:                                    # whatever `write` makes itself (safetensors' own temporary) stays in `stage`
+        write(tmp); os.chmod(tmp, file_mode())
+        if durable: fsync_path(tmp)
         os.replace(tmp, folder / name)
-    except BaseException:                   # (`write` may have made its own temporary next to `tmp`)
-        for p in folder.glob(glob.escape(tmp.name) + "*"): p.unlink(missing_ok=True)
-        raise
-    fsync_path(folder)
+    finally: shutil.rmtree(stage, ignore_errors=True)
+    if durable: fsync_path(folder)
     return folder / name
 
 # %% ../nbs/00_core.ipynb #a9920ac4
@@ -224,25 +228,62 @@ class RetrievalHead(nn.Module):
         "Initialise parameters from the backbone once, when a `Retriever` is built (CLIP4Clip copies CLIP's text layers into its temporal block, S3MA embeds its words); returns what was set, by part. Default: nothing."
         return {}
 
+# %% ../nbs/00_core.ipynb #5b1f1d92
+class DotProductHead(RetrievalHead):
+    "Base of the heads whose score is one dot product: `encode_video` gives an L2-normalised `pooled` (B,D); the text is its normalised sentence feature."
+    dot_product = True
+    def encode_text(self, sent_feat: torch.Tensor, word_feats: torch.Tensor, word_mask: torch.Tensor, tokens=None) -> TextEmb:
+        "sent_feat (B,D) -> TextEmb(sent (B,D), L2-normalised); word features are not used."
+        return TextEmb(sent=F.normalize(sent_feat, dim=-1))
+
+    def score(self, text: TextEmb, video: VideoEmb) -> ScoreOut:
+        "TextEmb[T] x VideoEmb[V] -> sims (T,V) = scale * cosine"
+        return ScoreOut(self.scale() * text.sent @ video.pooled.T)
+
 # %% ../nbs/00_core.ipynb #a61aeff8
-HEADS: dict[str, type[RetrievalHead]] = {}
+_PKG = "vtr_nbdev"   # the package whose modules register methods
+
+class Registry(dict):
+    """A name -> entry dict that, when first read, imports every module of the package whose source registers into it
+    (a line starting with `pattern`): no list of modules is kept anywhere, and `import vtr_nbdev.core` stays light."""
+    def __init__(self, pattern: str): super().__init__(); self.pattern, self.loaded = pattern, False
+    def load(self):
+        if self.loaded: return self
+        self.loaded = True
+        import importlib, importlib.util, re
+        for f in sorted(Path(importlib.util.find_spec(_PKG).origin).parent.glob("*.py")):
+            if re.search(self.pattern, f.read_text(encoding="utf-8"), re.M): importlib.import_module(f"{_PKG}.{f.stem}")
+        return self
+    def __getitem__(self, k): return dict.__getitem__(self.load(), k)
+    def __contains__(self, k): return dict.__contains__(self.load(), k)
+    def __iter__(self): return dict.__iter__(self.load())
+    def __len__(self): return dict.__len__(self.load())
+    def get(self, k, default=None): return dict.get(self.load(), k, default)
+    def keys(self): return dict.keys(self.load())
+    def values(self): return dict.values(self.load())
+    def items(self): return dict.items(self.load())
+
+_REGISTERS = r"^@register_head\(|register_preset\("   # what a module that registers methods has in its source
+HEADS: dict[str, type[RetrievalHead]] = Registry(_REGISTERS)
 
 def register_head(name: str):
     "Class decorator: make a `RetrievalHead` subclass available as `build_head(name)`."
     def deco(cls):
-        old = HEADS.get(name)
-        # re-running a notebook (or importing its exported module after it) re-defines the same class: replace it
+        old = dict.get(HEADS, name)                 # registering never triggers the registry's loading
         if old is not None and old.__qualname__ != cls.__qualname__:
             raise ValueError(f"a head named {name!r} is already registered ({old.__module__}.{old.__qualname__})")
-        cls.name = name; HEADS[name] = cls
+        # re-running a notebook re-defines the same class: the new one replaces it; but a notebook's own definition is
+        # not replaced by the package's (loaded later by the registry), so a notebook tests what it defines
+        if not (old is not None and cls.__module__.startswith(f"{_PKG}.") and not old.__module__.startswith(f"{_PKG}.")):
+            cls.name = name; dict.__setitem__(HEADS, name, cls)
         return cls
     return deco
 
-HEAD_PRESETS: dict[str, tuple[str, dict, str]] = {}   # name -> (registered head, config defaults, description)
+HEAD_PRESETS: dict[str, tuple[str, dict, str]] = Registry(_REGISTERS)   # name -> (registered head, config defaults, description)
 
 def register_preset(name: str, base: str, doc: str, **defaults) -> str:
     "Register `name` as the head `base` with other config defaults (an ablation, a paper's setting): `build_head(name)` builds `base` with them."
-    if name in HEADS: raise ValueError(f"{name!r} is a registered head; a preset needs a name of its own")
+    if dict.__contains__(HEADS, name): raise ValueError(f"{name!r} is a registered head; a preset needs a name of its own")
     HEAD_PRESETS[name] = (base, dict(defaults), doc)
     return name
 

@@ -10,7 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
+from .core import (DotProductHead, masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
                             register_head)
 from .temporal import (TemporalTransformer, TightTransfConfig, TightTransfHead, SeqLSTMHead, _init_new)
 
@@ -93,9 +93,8 @@ class EAConfig(HeadConfig):
     agg_act: str = "auto"
 
 @register_head("ea")
-class EAHead(RetrievalHead):
-    "Excitation then aggregation on the frame features, L2-normalised once; text = normalised sentence; scale * cosine."
-    dot_product = True          # the aggregated pooled video vector against the sentence: one dot product
+class EAHead(DotProductHead):
+    "Excitation then aggregation on the frame features, L2-normalised once; text = normalised sentence; scale * cosine (`DotProductHead`)."
     config_cls = EAConfig
     def __init__(self, cfg: EAConfig):
         super().__init__(cfg)
@@ -122,13 +121,6 @@ class EAHead(RetrievalHead):
         m = frame_mask.bool()
         return VideoEmb(pooled=F.normalize(self.pool(self.temporal(self.excite(frame_feats, m), m), m), dim=-1))
 
-    def encode_text(self, sent_feat: torch.Tensor, word_feats: torch.Tensor, word_mask: torch.Tensor, tokens=None) -> TextEmb:
-        "sent_feat (B,D) -> TextEmb(sent (B,D), L2-normalised); word features are not used."
-        return TextEmb(sent=F.normalize(sent_feat, dim=-1))
-
-    def score(self, text: TextEmb, video: VideoEmb) -> ScoreOut:
-        "TextEmb[T] x VideoEmb[V] -> sims (T,V) = scale * cosine"
-        return ScoreOut(self.scale() * text.sent @ video.pooled.T)
 
     @torch.no_grad()
     def frame_weights(self, frame_feats: torch.Tensor, frame_mask: torch.Tensor) -> dict:

@@ -10,28 +10,22 @@ from pathlib import Path
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
 from .core import *
-from .backbone import Backbone, build_backbone
+from .backbone import Backbone, build_backbone, SYNTHETIC_BACKBONE
 from .data import ClipTokenizer
-import vtr_nbdev.temporal  # registers the CLIP4Clip heads
 
 # %% auto #0
-__all__ = ['HEAD_MODULES', 'CPU_CHUNK_BYTES', 'RETRIEVER_FORMAT', 'RETRIEVER_WHAT', 'list_methods', 'RetrieverConfig',
-           'Retriever', 'encode_loader', 'chunk_sizes', 'similarity', 'build_retriever', 'OutputExists', 'json_format',
-           'is_retriever_dir', 'check_replaceable', 'replace_dir', 'remove_dead_staging', 'save_retriever',
-           'NotACheckpoint', 'UnreadableCheckpoint', 'load_retriever']
+__all__ = ['CPU_CHUNK_BYTES', 'RETRIEVER_FORMAT', 'RETRIEVER_WHAT', 'list_methods', 'RetrieverConfig', 'Retriever',
+           'encode_batches', 'encode_loader', 'chunk_sizes', 'similarity', 'build_retriever', 'OutputExists',
+           'json_format', 'is_retriever_dir', 'check_replaceable', 'replace_dir', 'remove_dead_staging',
+           'save_retriever', 'NotACheckpoint', 'UnreadableCheckpoint', 'load_retriever', 'zero_shot_options',
+           'zero_shot_retriever', 'pooled_video_vector', 'pooled_text_vector']
 
 # %% ../nbs/11_model.ipynb #66fa947a
-HEAD_MODULES = ["vtr_nbdev.temporal", "vtr_nbdev.excitation", "vtr_nbdev.multigrained", "vtr_nbdev.sparse"]   # every module with a @register_head (checked below); add yours
-
 def list_methods() -> list[str]:
-    "Names of every registered retrieval method (importing the modules that define heads)."
-    import importlib
-    for m in HEAD_MODULES:
-        try: importlib.import_module(m)
-        except ModuleNotFoundError as e:
-            if e.name != m: raise
+    "Names of every registered retrieval method: heads and presets (importing the package registers them all)."
     return sorted(k for k in [*HEADS, *HEAD_PRESETS] if not k.startswith("_"))
 
 # %% ../nbs/11_model.ipynb #952a1488
@@ -82,18 +76,23 @@ class Retriever(nn.Module):
 
 # %% ../nbs/11_model.ipynb #4845244c
 @torch.no_grad()
-def encode_loader(model: Retriever, dl, kind: str, device=None, show_progress: bool = True):
-    "Encode every item of `dl` (`kind` = 'video' or 'text') -> (VideoEmb | TextEmb in dataset order, indices)."
+def encode_batches(model: Retriever, batches, kind: str, device=None, show_progress: bool = True):
+    "The encoding loop: for each batch `(frames or tokens, mask, ...)` of `batches` yield (VideoEmb | TextEmb on the CPU in float32, the batch); eval mode, no gradients, autocast on CUDA."
     device = default_device(device) if device is not None else model.device
+    encode, amp = (model.encode_videos if kind == "video" else model.encode_texts), autocast_dtype(device)
     was_training = model.training; model.eval()
+    try:
+        for batch in progress(batches, f"encoding {kind}s", show_progress):
+            a, m = batch[0].to(device, non_blocking=True), batch[1].to(device, non_blocking=True)
+            with torch.autocast(device.type, dtype=amp, enabled=amp is not None): e = encode(a, m)
+            yield e.to("cpu").to(torch.float32), batch
+    finally: model.train(was_training)
+
+def encode_loader(model: Retriever, dl, kind: str, device=None, show_progress: bool = True):
+    "Encode every item `(frames or tokens, mask, idx)` of `dl` (`kind` = 'video' or 'text') -> (VideoEmb | TextEmb in dataset order, indices)."
     embs, idxs = [], []
-    amp = autocast_dtype(device)
-    for batch in progress(dl, f"encoding {kind}s", show_progress):
-        a, m, idx = batch[0].to(device, non_blocking=True), batch[1].to(device, non_blocking=True), batch[2]
-        with torch.autocast(device.type, dtype=amp, enabled=amp is not None):
-            e = model.encode_videos(a, m) if kind == "video" else model.encode_texts(a, m)
-        embs.append(e.to("cpu").to(torch.float32)); idxs.append(torch.as_tensor(idx).reshape(-1).cpu())
-    model.train(was_training)
+    for e, batch in encode_batches(model, dl, kind, device, show_progress):
+        embs.append(e); idxs.append(torch.as_tensor(batch[2]).reshape(-1).cpu())
     if not embs: raise ValueError(f"encode_loader: the {kind} DataLoader yielded no batch")
     idx = torch.cat(idxs); order = torch.argsort(idx)
     cls = VideoEmb if kind == "video" else TextEmb
@@ -266,3 +265,33 @@ def load_retriever(path, device="cpu") -> Retriever:
 
 Retriever.save = save_retriever
 Retriever.load = staticmethod(load_retriever)
+
+# %% ../nbs/11_model.ipynb #5ba00511
+def zero_shot_options(backbone: str | None, pretrained: str | None, method: str = "meanP", frames: int = 8) -> dict | None:
+    "The zero-shot recipe (`zero_shot_retriever`'s arguments) a command's --backbone/--pretrained/--method/--frames ask for; None when neither model option is given."
+    if not (backbone or pretrained): return None
+    return dict(method=method, backbone=backbone or SYNTHETIC_BACKBONE, pretrained=pretrained or "synthetic", n_frames=frames)
+
+def zero_shot_retriever(method: str = "meanP", backbone: str = SYNTHETIC_BACKBONE, pretrained: str = "synthetic",
+                        n_frames: int = 8, device=None, **build_kw) -> Retriever: # build_kw: more `build_retriever` options (n_words, ...)
+    "A retriever with no video training: `backbone` with `pretrained` weights and a head whose only parameter, if any, is the temperature (it does not change rankings)."
+    model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=n_frames, **build_kw)
+    learned = [n for n, _ in model.head.named_parameters() if n != "logit_scale"]
+    if learned: raise OptionError(f"--method {method} has trained parameters ({', '.join(learned[:2])}, ...): zero-shot takes a "
+                                  "parameter-free head (meanP); for this method pass a trained --checkpoint")
+    return model.to(default_device(device)).eval()
+
+# %% ../nbs/11_model.ipynb #a5bf47cb
+def pooled_video_vector(videos: VideoEmb) -> torch.Tensor:
+    "(V,D) L2-normalised: the head's `pooled` vector when it caches one, else the masked mean of its normalised `frames`."
+    if "pooled" in videos: return F.normalize(videos.pooled.float(), dim=-1)
+    if "frames" in videos:
+        f = videos.frames.float()
+        m = videos.frame_mask if "frame_mask" in videos else torch.ones(f.shape[:2], dtype=torch.bool, device=f.device)
+        return F.normalize(masked_mean(F.normalize(f, dim=-1), m), dim=-1)
+    raise ValueError(f"cannot make a pooled vector from {videos!r}: it has neither 'pooled' nor 'frames'")
+
+def pooled_text_vector(texts: TextEmb) -> torch.Tensor:
+    "(T,D) L2-normalised sentence vectors."
+    if "sent" not in texts: raise ValueError(f"cannot make a pooled text vector from {texts!r}: it has no 'sent'")
+    return F.normalize(texts.sent.float(), dim=-1)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_search.ipynb #2caf90e3
 from __future__ import annotations
-import contextlib, functools, glob, hashlib, html, io, json, math, os, secrets, shlex, sys, tempfile, time, unicodedata
+import contextlib, functools, glob, hashlib, html, io, json, math, os, secrets, shlex, shutil, sys, tempfile, time, unicodedata
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Sequence
@@ -19,7 +19,9 @@ from .core import *
 from .video import VideoReadError, VIDEO_EXTS
 from .data import VideoFrames
 from .backbone import SYNTHETIC_BACKBONE
-from .model import Retriever, build_retriever, load_retriever, similarity, json_format, OutputExists
+from .ann import approx_index_params, build_faiss_index, faiss_search
+from .model import (Retriever, build_retriever, load_retriever, similarity, json_format, OutputExists, encode_batches, encode_loader,
+                             pooled_video_vector, pooled_text_vector, zero_shot_options, zero_shot_retriever)
 
 # %% auto #0
 __all__ = ['INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PARTIAL_NAME', 'INDEX_WHAT', 'LOCK_NAME', 'SHARD_FORMAT',
@@ -27,11 +29,9 @@ __all__ = ['INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PARTIAL_NAME', 'I
            'thumb_strip', 'video_duration', 'FileVideos', 'encode_files', 'NotAnIndex', 'UnreadableIndex',
            'is_index_dir', 'model_fingerprint', 'IndexBusy', 'index_lock', 'remove_stale', 'read_index_meta',
            'VideoIndex', 'check_index_folder', 'check_index_out', 'write_shard', 'read_shards', 'check_index_options',
-           'Job', 'job_ranks', 'rank_device', 'rank_chunks', 'printable', 'build_index', 'pooled_video_vector',
-           'pooled_text_vector', 'approx_index_params', 'build_faiss_index', 'faiss_search', 'SearchHit',
-           'ModelMismatch', 'SearchError', 'check_search', 'zero_shot_options', 'zero_shot_retriever',
-           'recorded_checkpoint', 'retriever_from_record', 'Searcher', 'format_hits', 'png_bytes', 'browser_playable',
-           'SearchWidget', 'search_widget', 'random_unit_vectors', 'scale_benchmark']
+           'Job', 'job_ranks', 'rank_device', 'rank_chunks', 'printable', 'build_index', 'SearchHit', 'ModelMismatch',
+           'SearchError', 'check_search', 'recorded_checkpoint', 'retriever_from_record', 'Searcher', 'format_hits',
+           'png_bytes', 'browser_playable', 'SearchWidget', 'search_widget']
 
 # %% ../nbs/13_search.ipynb #7846efe8
 class NoSuchFolder(UserError, FileNotFoundError):
@@ -110,26 +110,22 @@ class FileVideos(Dataset):
                     cause or "unreadable")
 
 # %% ../nbs/13_search.ipynb #404ec735
-@torch.no_grad()
 def encode_files(model: Retriever, root, rel_paths: Sequence[str], batch_size: int = 32, num_workers: int = 0,
                  thumb_frames: int = 4, thumb_height: int = 48, show_progress: bool = True) -> dict:
     """Encode each file once -> dict(videos=VideoEmb (n_ok rows) or None, ok=positions in `rel_paths` of those rows,
     thumbs uint8 (n_ok,H,W,3), durations (n_ok,), failed=[(rel_path, cause)])."""
     ds = FileVideos(root, rel_paths, model.cfg.n_frames, model.image_size)
-    device, amp = model.device, autocast_dtype(model.device)
-    was_training = model.training; model.eval()
-    embs, ok, thumbs, durs, failed = [], [], [], [], []
     dl = DataLoader(ds, batch_size=batch_size, num_workers=num_workers, shuffle=False)
-    for frames, mask, idx, dur, errs in progress(dl, f"encoding {len(ds)} videos", show_progress and len(ds) > 0):
-        failed += [(ds.rel_paths[int(i)], e) for i, e in zip(idx, errs) if e]
-        good = torch.tensor([j for j, e in enumerate(errs) if not e], dtype=torch.long)
-        if not len(good): continue
-        with torch.autocast(device.type, dtype=amp, enabled=amp is not None):     # as `encode_loader` does
-            e = model.encode_videos(frames[good].to(device), mask[good].to(device))
-        embs.append(e.to("cpu").to(torch.float32))
-        ok += idx[good].tolist(); durs += dur[good].tolist()
-        thumbs += [thumb_strip(frames[j], mask[j], thumb_frames, thumb_height) for j in good.tolist()]
-    model.train(was_training)
+    failed = []
+    def readable():      # each batch without its unreadable files, which go to `failed`
+        for frames, mask, idx, dur, errs in progress(dl, f"encoding {len(ds)} videos", show_progress and len(ds) > 0):
+            failed.extend((ds.rel_paths[int(i)], e) for i, e in zip(idx, errs) if e)
+            good = torch.tensor([j for j, e in enumerate(errs) if not e], dtype=torch.long)
+            if len(good): yield frames[good], mask[good], idx[good], dur[good]
+    embs, ok, thumbs, durs = [], [], [], []
+    for e, (frames, mask, idx, dur) in encode_batches(model, readable(), "video", show_progress=False):
+        embs.append(e); ok += idx.tolist(); durs += dur.tolist()
+        thumbs += [thumb_strip(f, m, thumb_frames, thumb_height) for f, m in zip(frames, mask)]
     return dict(videos=VideoEmb.cat(embs) if embs else None, ok=ok, failed=failed, durations=durs,
                 thumbs=np.stack(thumbs) if thumbs else None)
 
@@ -190,8 +186,12 @@ _OWN_PATTERNS = ("videos-*.safetensors", "thumbs-*.npy", "faiss-*.index", "shard
 def remove_stale(folder, keep: Sequence[str] = (), patterns: Sequence[str] = _OWN_PATTERNS) -> list[str]:
     "Delete the files of `folder` an index writer made (`patterns`) that `keep` does not name; call it holding `index_lock`. Returns their names."
     folder, keep = Path(folder), set(keep)
-    gone = sorted({p.name for pat in patterns for p in folder.glob(pat) if p.is_file() and p.name not in keep})
-    for n in gone: (folder / n).unlink(missing_ok=True)
+    found = {p for pat in patterns for p in folder.glob(pat) if p.name not in keep}
+    gone = sorted(p.name for p in found if p.is_file() or (p.is_dir() and p.name.startswith(TMP_PREFIX)))   # a killed commit_file's staging folder
+    for name in gone:
+        p = folder / name
+        if p.is_dir(): shutil.rmtree(p, ignore_errors=True)
+        else: p.unlink(missing_ok=True)
     if gone: fsync_path(folder)
     return gone
 
@@ -604,71 +604,6 @@ def _shards_of_job(out: Path, key: dict, resumed: list[dict], todo: Sequence[str
     if missing: raise RuntimeError(f"{len(missing)} files were not encoded by any rank (e.g. {printable(missing[0])}); run vtr_index again to finish")
     return new
 
-# %% ../nbs/13_search.ipynb #a5bf47cb
-def pooled_video_vector(videos: VideoEmb) -> torch.Tensor:
-    "(V,D) L2-normalised: the head's `pooled` vector when it caches one, else the masked mean of its normalised `frames`."
-    if "pooled" in videos: return F.normalize(videos.pooled.float(), dim=-1)
-    if "frames" in videos:
-        f = videos.frames.float()
-        m = videos.frame_mask if "frame_mask" in videos else torch.ones(f.shape[:2], dtype=torch.bool, device=f.device)
-        return F.normalize(masked_mean(F.normalize(f, dim=-1), m), dim=-1)
-    raise ValueError(f"cannot make a pooled vector from {videos!r}: it has neither 'pooled' nor 'frames'")
-
-def pooled_text_vector(texts: TextEmb) -> torch.Tensor:
-    "(T,D) L2-normalised sentence vectors."
-    if "sent" not in texts: raise ValueError(f"cannot make a pooled text vector from {texts!r}: it has no 'sent'")
-    return F.normalize(texts.sent.float(), dim=-1)
-
-# %% ../nbs/13_search.ipynb #a1c0e5d2
-def approx_index_params(n: int) -> dict:
-    "The approximate FAISS index over `n` vectors (see above): IVF, nlist ≈ √n (a power of two, ≤ n/39), nprobe = nlist/64 (≥ 8), k-means on 64 vectors per cell."
-    nlist = max(1, min(2 ** round(math.log2(math.sqrt(max(n, 1)))), n // 39))
-    return dict(kind="ivf", nlist=nlist, nprobe=min(nlist, max(8, nlist // 64)), train_size=min(n, 64 * nlist))
-
-# %% ../nbs/13_search.ipynb #2efde959
-def build_faiss_index(vectors: np.ndarray, # (N,D) float32, L2-normalised for cosine search
-                      kind: str = "auto", # 'auto' | 'flat' (exact) | 'hnsw' | 'ivf'
-                      approx_threshold: int = 50_000, # 'auto': flat below this many vectors, `approx_index_params` from it on
-                      hnsw_m: int = 32, ef_construction: int = 40, ef_search: int = 128,
-                      nlist: int | None = None, # IVF cells (default: `approx_index_params`, ≈ √N)
-                      nprobe: int | None = None, # IVF cells scanned per query (default: `approx_index_params`, nlist/64)
-                      train_size: int | None = None, # IVF k-means sample (default: `approx_index_params`, 64·nlist)
-                      seed: int = 0, show_progress: bool = False, chunk: int = 50_000):
-    "An inner-product FAISS index over `vectors`: exact `IndexFlatIP`, or approximate HNSW or IVF."
-    import faiss
-    x = np.ascontiguousarray(vectors, dtype=np.float32)
-    if x.ndim != 2 or not len(x): raise ValueError(f"build_faiss_index: vectors must be a non-empty (N,D) array; got shape {x.shape}")
-    n, d = x.shape
-    if kind == "auto": kind = "flat" if n < approx_threshold else approx_index_params(n)["kind"]
-    if kind == "flat": index = faiss.IndexFlatIP(d)
-    elif kind == "hnsw":
-        index = faiss.IndexHNSWFlat(d, hnsw_m, faiss.METRIC_INNER_PRODUCT)
-        index.hnsw.efConstruction, index.hnsw.efSearch = ef_construction, ef_search
-    elif kind == "ivf":
-        p = approx_index_params(n); nlist = nlist or p["nlist"]
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, nlist, faiss.METRIC_INNER_PRODUCT)
-        index.cp.seed, index.cp.niter = seed, 10
-        m = min(n, train_size or max(p["train_size"], 39 * nlist))        # k-means on a sample
-        if m < 39 * nlist: index.cp.min_points_per_centroid = 1           # a tiny collection: FAISS's warning would be noise
-        index.train(x if m == n else x[np.sort(np.random.default_rng(seed).choice(n, m, replace=False))])
-        index.nprobe = min(nlist, nprobe or p["nprobe"])
-    else: raise ValueError(f"build_faiss_index: unknown kind {kind!r}; use 'auto', 'flat', 'hnsw' or 'ivf'")
-    starts = range(0, n, chunk)
-    for s in progress(starts, "adding to the FAISS index", show_progress and len(starts) > 1): index.add(x[s:s + chunk])
-    return index
-
-def faiss_search(index, queries: np.ndarray, k: int,
-                 threads: int | None = None, # OpenMP threads for this call only (None: FAISS's setting)
-                ) -> tuple[np.ndarray, np.ndarray]: # inner products (T,k) and row ids (T,k), best first; -1 where fewer than k
-    "Search `index` for queries (T,D)."
-    import faiss
-    q = np.ascontiguousarray(queries, dtype=np.float32)
-    if q.ndim == 1: q = q[None]
-    if not threads: return index.search(q, k)
-    old = faiss.omp_get_max_threads(); faiss.omp_set_num_threads(threads)
-    try: return index.search(q, k)
-    finally: faiss.omp_set_num_threads(old)
-
 # %% ../nbs/13_search.ipynb #77061602
 @dataclass
 class SearchHit:
@@ -696,20 +631,6 @@ def check_search(k: int = 10, mode: str = "auto", query: str | None = None):
         raise SearchError(f"the query {query!r} is empty; give the text to search for, e.g. vtr_search INDEX \"a dog runs on a beach\"")
 
 # %% ../nbs/13_search.ipynb #bd2fe1f7
-def zero_shot_options(backbone: str | None, pretrained: str | None, method: str = "meanP", frames: int = 8) -> dict | None:
-    "The zero-shot recipe (`zero_shot_retriever`'s arguments) a command's --backbone/--pretrained/--method/--frames ask for; None when neither model option is given."
-    if not (backbone or pretrained): return None
-    return dict(method=method, backbone=backbone or SYNTHETIC_BACKBONE, pretrained=pretrained or "synthetic", n_frames=frames)
-
-def zero_shot_retriever(method: str = "meanP", backbone: str = SYNTHETIC_BACKBONE, pretrained: str = "synthetic",
-                        n_frames: int = 8, device=None, **build_kw) -> Retriever: # build_kw: more `build_retriever` options (n_words, ...)
-    "A retriever with no video training: `backbone` with `pretrained` weights and a head whose only parameter, if any, is the temperature (it does not change rankings)."
-    model = build_retriever(method, backbone=backbone, pretrained=pretrained, n_frames=n_frames, **build_kw)
-    learned = [n for n, _ in model.head.named_parameters() if n != "logit_scale"]
-    if learned: raise OptionError(f"--method {method} has trained parameters ({', '.join(learned[:2])}, ...): zero-shot takes a "
-                                  "parameter-free head (meanP); for this method pass a trained --checkpoint")
-    return model.to(default_device(device)).eval()
-
 def recorded_checkpoint(info: dict, index_dir=None) -> str | None:
     "The checkpoint an index's `model` record names: beside the index as recorded (index and checkpoint moved together), else at its absolute path."
     if not info.get("checkpoint"): return None
@@ -751,14 +672,10 @@ class Searcher:
             raise SearchError(f"{index_path}: the index does not record the checkpoint it was built with; pass it with --checkpoint")
         return cls(index, retriever_from_record(index.model, checkpoint, device=device, index_dir=index_path), **kw)
 
-    @torch.no_grad()
     def encode_queries(self, queries: Sequence[str]) -> TextEmb:
-        "Texts (T,) -> TextEmb on the CPU in float32, encoded as `encode_loader` encodes evaluation texts."
+        "Texts (T,) -> TextEmb on the CPU in float32, encoded by `encode_loader` as evaluation encodes texts."
         tokens, mask = self.tokenizer(list(queries))
-        dev = self.model.device; amp = autocast_dtype(dev)
-        with torch.autocast(dev.type, dtype=amp, enabled=amp is not None):
-            e = self.model.encode_texts(tokens.to(dev), mask.to(dev))
-        return e.to("cpu").to(torch.float32)
+        return encode_loader(self.model, [(tokens, mask, torch.arange(len(tokens)))], "text", show_progress=False)[0]
 
     @property
     def faiss_index(self):
@@ -977,86 +894,3 @@ class SearchWidget:
 def search_widget(index_path, checkpoint=None, k: int = 5, device=None, **kw) -> SearchWidget:
     "One line in a notebook: `search_widget('my_index')` shows a search box over the index (model from the index)."
     return SearchWidget(Searcher.from_path(index_path, checkpoint, device=device), k=k, **kw)
-
-# %% ../nbs/13_search.ipynb #599490c6
-def random_unit_vectors(n: int, dim: int, seed: int = 0,
-                        data: str = "random", # 'random' (i.i.d.) | 'clustered' (around random centres)
-                        n_clusters: int | None = None, # 'clustered': number of centres (default n/1000)
-                        centre_seed: int = 0, # 'clustered': seed of the centres (share it between a database and its queries)
-                        spread: float = 1.0, # 'clustered': noise norm relative to the unit centre
-                        chunk: int = 100_000) -> np.ndarray: # (n,dim) float32, unit rows
-    "Unit vectors for benchmarks: i.i.d. Gaussian directions, or noisy copies of random centres."
-    if data not in ("random", "clustered"): raise ValueError(f"data must be 'random' or 'clustered', got {data!r}")
-    rng = np.random.default_rng(seed)
-    out = np.empty((n, dim), np.float32)
-    if data == "clustered":
-        centres = np.random.default_rng([centre_seed, 1]).standard_normal((n_clusters or max(1, n // 1000), dim)).astype(np.float32)
-        centres /= np.linalg.norm(centres, axis=1, keepdims=True)
-    for s in range(0, n, chunk):
-        x = rng.standard_normal((min(chunk, n - s), dim), dtype=np.float32)
-        if data == "clustered": x = centres[rng.integers(0, len(centres), len(x))] + spread * x / math.sqrt(dim)
-        out[s:s + len(x)] = x / np.linalg.norm(x, axis=1, keepdims=True)
-    return out
-
-def _timed_single_queries(index, xq, k, xb=None, rerank: int = 0):
-    "Row ids (Q,k) searched one query at a time, and ms per query; with `rerank`, FAISS's top `rerank` re-ranked by exact inner products with `xb`."
-    t, out = time.perf_counter(), []
-    for i in range(len(xq)):
-        ids = index.search(xq[i:i + 1], max(k, rerank))[1][0]
-        if rerank:
-            ids = ids[ids >= 0]; ids = ids[np.argsort(-(xb[ids] @ xq[i]), kind="stable")]
-        out.append(np.pad(ids[:k], (0, k - min(k, len(ids))), constant_values=-1))
-    return np.stack(out), 1000 * (time.perf_counter() - t) / len(xq)
-
-def _recall(ids, gt, k):
-    return float(np.mean([len(set(a[:k]) & set(b[:k])) / k for a, b in zip(ids, gt)]))
-
-# %% ../nbs/13_search.ipynb #3bf5cca1
-def scale_benchmark(n: int = 1_000_000, dim: int = 512, k: int = 10, n_queries: int = 100,
-                    kind: str = "auto", # 'auto' (what `build_index` builds at this size: `approx_index_params`) | 'ivf' | 'hnsw'
-                    seed: int = 0, data: str = "random", # 'random' | 'clustered' (see `random_unit_vectors`)
-                    sweep: Sequence[int] = (), # extra efSearch (hnsw) or nprobe (ivf) values to measure
-                    threads: int | None = None, # FAISS OpenMP threads while searching (None: FAISS's default; building uses the default)
-                    rerank: int = 0, # re-rank FAISS's top `rerank` by the exact inner product, as `Searcher` re-ranks by the head's score (0: FAISS's top k)
-                    show_progress: bool = False, **index_kw) -> dict:
-    "Latency of exact and approximate FAISS search over `n` unit vectors, recall@k of the approximate one, its build time and size; the approximate index is searched memory-mapped from its file, as `vtr_search` does."
-    import faiss
-    if kind == "auto": index_kw = {**{k_: v for k_, v in approx_index_params(n).items() if k_ != "kind"}, **index_kw}; kind = "ivf"
-    if kind not in ("hnsw", "ivf"): raise ValueError(f"scale_benchmark: kind must be 'auto', 'hnsw' or 'ivf', got {kind!r}")
-    old_threads = faiss.omp_get_max_threads()
-    def search_mode(on: bool): faiss.omp_set_num_threads((threads or old_threads) if on else old_threads)
-    try:
-        n_clusters = max(1, n // 1000)
-        xb = random_unit_vectors(n, dim, seed, data, n_clusters, centre_seed=seed)
-        xq = random_unit_vectors(n_queries, dim, seed + 1, data, n_clusters, centre_seed=seed)
-        flat = build_faiss_index(xb, "flat")
-        search_mode(True); gt, ms_exact = _timed_single_queries(flat, xq, k); search_mode(False)
-        del flat
-        t = time.perf_counter()
-        built = build_faiss_index(xb, kind, seed=seed, show_progress=show_progress, **index_kw)
-        build_seconds = time.perf_counter() - t
-        with tempfile.TemporaryDirectory() as d:
-            faiss.write_index(built, f"{d}/x.index"); del built
-            index_bytes = os.path.getsize(f"{d}/x.index")
-            index = faiss.read_index(f"{d}/x.index", faiss.IO_FLAG_MMAP)      # the file may go: the mapping stays
-        search_mode(True)
-        ids, ms_approx = _timed_single_queries(index, xq, k, xb, rerank)
-        knob = "efSearch" if kind == "hnsw" else "nprobe"
-        def get(): return index.hnsw.efSearch if kind == "hnsw" else index.nprobe
-        def put(v):
-            if kind == "hnsw": index.hnsw.efSearch = int(v)
-            else: index.nprobe = min(int(v), index.nlist)
-        res = dict(n=n, dim=dim, k=k, n_queries=n_queries, kind=kind, data=data, search_threads=faiss.omp_get_max_threads(),
-                   ms_per_query_exact=ms_exact, ms_per_query_approx=ms_approx, speedup=ms_exact / ms_approx,
-                   recall_at_10=_recall(ids, gt, min(k, 10)), recall_at_k=_recall(ids, gt, k), rerank=rerank,
-                   build_seconds=build_seconds, index_bytes=index_bytes, vectors_bytes=n * dim * 4, memory_ratio=index_bytes / (n * dim * 4),
-                   params={knob: get(), **({"nlist": index.nlist} if kind == "ivf" else {"M": index.hnsw.nb_neighbors(1)})})
-        res["sweep"] = []
-        default = get()
-        for v in sweep:
-            put(v); ids_v, ms_v = _timed_single_queries(index, xq, k, xb, rerank)
-            res["sweep"].append({knob: get(), "ms_per_query": ms_v, "recall_at_10": _recall(ids_v, gt, min(k, 10))})
-        put(default)
-        return res
-    finally:
-        faiss.omp_set_num_threads(old_threads)

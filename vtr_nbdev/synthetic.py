@@ -10,15 +10,16 @@ from typing import Sequence
 
 import numpy as np
 
-from .core import cache_root, progress, OptionError, UserError
+from .core import commit_file, cache_root, progress, OptionError, UserError
+from .video import pick_codec, write_video
 
 # %% auto #0
 __all__ = ['GENERATOR_VERSION', 'SHAPES', 'COLOURS', 'SIZES', 'ACTIONS', 'OPPOSITE', 'DIRECTIONAL', 'ROTATION_INVARIANT',
-           'ACTION_WEIGHTS', 'CAPTION_CATEGORIES', 'TWIN_KINDS', 'TIME_SYMMETRIC', 'PRESETS', 'ANNOTATION_FILES',
-           'COMPLETE_MARKER', 'SYNTH_OWNER', 'SynthConfigError', 'synth_config', 'simulate', 'clip_problems',
-           'event_keys', 'clip_combos', 'sample_clip', 'order_twin', 'direction_twin', 'make_twin', 'sample_twin_pair',
-           'render_background', 'render_states', 'render_clip', 'make_caption', 'clip_categories', 'make_captions',
-           'oracle_scores', 'recall_at_1', 'make_synthetic_spec', 'pick_codec', 'write_mp4', 'annotation_texts',
+           'ACTION_WEIGHTS', 'CAPTION_CATEGORIES', 'TWIN_KINDS', 'TIME_SYMMETRIC', 'PRESETS', 'SYNTH_ENCODER',
+           'ANNOTATION_FILES', 'COMPLETE_MARKER', 'SYNTH_OWNER', 'SynthConfigError', 'synth_config', 'simulate',
+           'clip_problems', 'event_keys', 'clip_combos', 'sample_clip', 'order_twin', 'direction_twin', 'make_twin',
+           'sample_twin_pair', 'render_background', 'render_states', 'render_clip', 'make_caption', 'clip_categories',
+           'make_captions', 'oracle_scores', 'recall_at_1', 'make_synthetic_spec', 'annotation_texts',
            'check_synthetic_root', 'is_complete', 'generate_synthetic', 'default_synthetic_root', 'ensure_synthetic',
            'synthetic_counts']
 
@@ -593,34 +594,15 @@ def make_synthetic_spec(cfg: dict) -> dict:
             'test_captions': test_caps, 'comp_captions': comp_caps}
 
 # %% ../nbs/03_synthetic.ipynb #993f1074
-def pick_codec(codec: str = 'auto') -> str:
-    "'libx264' if PyAV's FFmpeg has it (else 'mpeg4') for 'auto'; otherwise `codec` itself, checked."
-    import av
-    if codec == 'auto': codec = 'libx264' if 'libx264' in av.codecs_available else 'mpeg4'
-    if codec not in av.codecs_available: raise ValueError(f"codec {codec!r} is not available in PyAV's FFmpeg")
-    return codec
+SYNTH_ENCODER = {'quality': 16, 'options': {'preset': 'veryfast', 'tune': 'zerolatency', 'threads': '1'}}   # `write_video` settings (mpeg4 ignores preset and tune)
 
-def write_mp4(path: str | Path, frames: np.ndarray, fps: int = 8, codec: str = 'auto') -> Path:
-    "Encode uint8 frames `(F,H,W,3)` (H, W even) to an MP4 file at `path`, atomically."
-    import av
-    frames = np.ascontiguousarray(frames)
-    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8:
-        raise ValueError(f"{path}: frames must be uint8 (F,H,W,3), got {frames.dtype} {frames.shape}")
-    F, H, W, _ = frames.shape
-    if H % 2 or W % 2: raise ValueError(f"{path}: height and width must be even for yuv420p, got {H}x{W}")
-    codec, path = pick_codec(codec), Path(path)
-    tmp = path.with_name(path.stem + '.partial.mp4')
-    with av.open(str(tmp), 'w') as out:
-        s = out.add_stream(codec, rate=fps)
-        s.width, s.height, s.pix_fmt = W, H, 'yuv420p'
-        s.codec_context.thread_count = 1
-        if codec == 'libx264': s.options = {'crf': '16', 'preset': 'veryfast', 'tune': 'zerolatency'}
-        else: s.bit_rate = max(200_000, H * W * fps * 6)
-        for f in frames:
-            for pkt in s.encode(av.VideoFrame.from_ndarray(f, format='rgb24')): out.mux(pkt)
-        for pkt in s.encode(): out.mux(pkt)
-    os.replace(tmp, path)
-    return path
+def _render_job(job) -> tuple[str, int]:
+    "Render one clip and encode it to its MP4 file: job = (clip, path, size, fps, codec) -> (video_id, frames written)."
+    clip, path, size, fps, codec = job
+    frames = render_clip(clip, size)                                                  # uint8 (F,S,S,3)
+    bit_rate = max(200_000, frames.shape[1] * frames.shape[2] * fps * 6)              # mpeg4's, at 6 bits per pixel and frame
+    write_video(path, frames, fps=fps, codec=codec, bit_rate=bit_rate, **SYNTH_ENCODER)
+    return clip['video_id'], len(frames)
 
 # %% ../nbs/03_synthetic.ipynb #c941c7cd
 ANNOTATION_FILES = ('MSRVTT_data.json', 'MSRVTT_train.9k.csv', 'MSRVTT_train.7k.csv', 'MSRVTT_val.csv',
@@ -702,12 +684,6 @@ def check_synthetic_root(root: str | Path) -> Path:
     return root
 
 # %% ../nbs/03_synthetic.ipynb #10b8959c
-def _render_job(job) -> tuple[str, int]:
-    clip, path, size, fps, codec = job
-    frames = render_clip(clip, size)
-    write_mp4(path, frames, fps=fps, codec=codec)
-    return clip['video_id'], len(frames)
-
 def _config_key(cfg: dict) -> str: return _dumps(cfg)
 
 def is_complete(root: str | Path, cfg: dict) -> bool:
@@ -757,8 +733,7 @@ def generate_synthetic(root: str | Path, # output folder (created)
     for c in spec['clips']:
         if done[c['video_id']] != c['n_frames']: raise RuntimeError(f"{c['video_id']}: wrote {done[c['video_id']]} frames, expected {c['n_frames']}")
     for name, text in annotation_texts(spec).items():
-        tmp = root / (name + '.partial')
-        tmp.write_text(text, encoding='utf-8'); os.replace(tmp, root / name)
+        commit_file(root, name, lambda tmp, text=text: tmp.write_text(text, encoding='utf-8'))
     (root / COMPLETE_MARKER).write_text(_config_key(cfg))
     if verbose: print(f"spec {t1 - t0:.1f}s, render+encode {t2 - t1:.1f}s ({len(jobs)} clips, {workers} workers, {codec})")
     return root

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from open_clip.transformer import Transformer, QuickGELU, LayerNorm
 
-from .core import (masked_mean, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
+from .core import (DotProductHead, masked_mean, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
                             register_head)
 
 # %% auto #0
@@ -27,9 +27,8 @@ def _check_prefix(frame_mask: torch.Tensor):
     if (frame_mask[:, 1:] & ~frame_mask[:, :-1]).any():
         raise ValueError("frame_mask must be a prefix mask per clip (real frames first, padding at the end)")
 
-class LooseHead(RetrievalHead):
-    "Base of the loose CLIP4Clip heads: `temporal` module, then mean pooling of L2-normalised frames, cosine x scale."
-    dot_product = True
+class LooseHead(DotProductHead):
+    "Base of the loose CLIP4Clip heads: `temporal` module, then mean pooling of L2-normalised frames, cosine x scale (`DotProductHead`)."
     def temporal(self, frame_feats: torch.Tensor, frame_mask: torch.Tensor) -> torch.Tensor:
         "(B,F,D), (B,F) -> (B,F,D); the identity for meanP."
         return frame_feats
@@ -40,13 +39,6 @@ class LooseHead(RetrievalHead):
         x = F.normalize(self.temporal(frame_feats, frame_mask), dim=-1)
         return VideoEmb(pooled=F.normalize(masked_mean(x, frame_mask), dim=-1))
 
-    def encode_text(self, sent_feat: torch.Tensor, word_feats: torch.Tensor, word_mask: torch.Tensor, tokens=None) -> TextEmb:
-        "sent_feat (B,D) -> TextEmb(sent (B,D), L2-normalised); word features are not used."
-        return TextEmb(sent=F.normalize(sent_feat, dim=-1))
-
-    def score(self, text: TextEmb, video: VideoEmb) -> ScoreOut:
-        "TextEmb[T] x VideoEmb[V] -> sims (T,V) = scale * cosine"
-        return ScoreOut(self.scale() * text.sent @ video.pooled.T)
 
 @dataclass
 class MeanPConfig(HeadConfig):

@@ -15,12 +15,12 @@ from torchvision.transforms.v2 import functional as TF
 from torchvision.transforms import InterpolationMode
 from open_clip.constants import OPENAI_DATASET_MEAN, OPENAI_DATASET_STD
 
-from .core import UserError
+from .core import UserError, commit_file
 
 # %% auto #0
 __all__ = ['VIDEO_EXTS', 'SAMPLE_MODES', 'CLIP_MEAN', 'CLIP_STD', 'native_stderr_silenced', 'VideoReadError',
-           'sample_frame_indices', 'resize_center_crop', 'normalize_frames', 'write_video', 'open_video', 'probe_video',
-           'read_frames']
+           'sample_frame_indices', 'resize_center_crop', 'normalize_frames', 'pick_codec', 'write_video', 'open_video',
+           'probe_video', 'read_frames']
 
 # %% ../nbs/01_video.ipynb #38843447
 # FFmpeg's own log lines go through decord's logging level; decord's C++ `LOG(ERROR)` lines ("video_reader.cc:83:
@@ -122,44 +122,48 @@ def normalize_frames(frames: torch.Tensor, # uint8 (...,3,S,S)
     return (frames.to(dtype) / 255 - m) / s
 
 # %% ../nbs/01_video.ipynb #45cdac72
-def write_video(path, # output file (.mp4)
-                frames, # uint8 (N,H,W,3) RGB array, or an iterable of (H,W,3) arrays
-                fps: float = 25, codec: str = "libx264",
-                quality: int = 0, # crf for libx264 (0 = lossless, 23 = FFmpeg's default); qscale for mpeg4 (1 = best)
+def pick_codec(codec: str = "auto") -> str:
+    "'libx264' if PyAV's FFmpeg has it (else 'mpeg4') for 'auto'; otherwise `codec` itself, checked."
+    import av
+    if codec == "auto": codec = "libx264" if "libx264" in av.codecs_available else "mpeg4"
+    if codec not in av.codecs_available: raise ValueError(f"codec {codec!r} is not available in PyAV's FFmpeg")
+    return codec
+
+def write_video(path, # output file (.mp4), complete or absent: written under a temporary name, then renamed
+                frames, # uint8 (N,H,W,3) RGB array (H, W even), or an iterable of (H,W,3) arrays
+                fps: float = 25,
+                codec: str = "libx264", # an FFmpeg encoder, or 'auto' (`pick_codec`)
+                quality: int = 0, # libx264's crf (0 = lossless, 23 = FFmpeg's default)
+                bit_rate: int = 20_000_000, # mpeg4's bits per second
                 gop: int | None = None, # keyframe interval in frames (None = encoder default)
+                options: dict | None = None, # more encoder options by FFmpeg name, e.g. {'preset': 'veryfast', 'threads': '1'}
                ) -> Path:
-    "Encode RGB frames into a video file with PyAV (for tests, demos and benchmarks)."
+    "Encode RGB frames into a video file with PyAV (the synthetic dataset, tests, demos and benchmarks)."
     import av
     from fractions import Fraction
-    path = Path(path)
+    path, codec = Path(path), pick_codec(codec)
     frames = iter(frames); first = np.asarray(next(frames))
+    if first.ndim != 3 or first.shape[-1] != 3 or first.dtype != np.uint8:
+        raise ValueError(f"{path}: frames must be uint8 (N,H,W,3), got {first.dtype} frames of shape {first.shape}")
     h, w = first.shape[:2]
-    with av.open(str(path), "w") as c:
-        s = c.add_stream(codec, rate=Fraction(fps).limit_denominator(1001))
-        s.width, s.height, s.pix_fmt = w, h, "yuv420p"
-        if codec == "libx264": s.options = {"crf": str(quality)}
-        elif codec == "mpeg4": s.options = {"qscale": str(quality)}; s.bit_rate = 20_000_000
-        if gop: s.codec_context.gop_size = gop
-        for f in [first, *frames]:
-            for p in s.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(f, dtype=np.uint8), format="rgb24")): c.mux(p)
-        for p in s.encode(): c.mux(p)
-    return path
+    if h % 2 or w % 2: raise ValueError(f"{path}: height and width must be even for yuv420p, got {h}x{w}")
+    def encode(tmp):
+        with av.open(str(tmp), "w") as c:
+            s = c.add_stream(codec, rate=Fraction(fps).limit_denominator(1001))
+            s.width, s.height, s.pix_fmt = w, h, "yuv420p"
+            if codec == "mpeg4": s.bit_rate = bit_rate
+            s.options = {**({"crf": str(quality)} if codec == "libx264" else {}), **(options or {})}
+            if gop: s.codec_context.gop_size = gop
+            for f in [first, *frames]:
+                for p in s.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(f, dtype=np.uint8), format="rgb24")): c.mux(p)
+            for p in s.encode(): c.mux(p)
+    return commit_file(path.parent, path.name, encode, durable=False)   # complete or absent; bulk clips skip fsync
 
 # %% ../nbs/01_video.ipynb #f9744d4d
 def _decord_reason(e: Exception) -> str:
     "The useful part of a decord error message (its first line, without the C++ source location)."
     msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
     return msg.split("] ")[-1].split("Check failed:")[-1].strip()[:200]
-
-def _probe_hw(path: Path) -> tuple[int, int] | None:
-    "(height, width) of the first video stream from the container header (PyAV), or None when the header does not say."
-    import av
-    try:
-        with av.open(str(path)) as c:
-            if not c.streams.video: return None
-            cc = c.streams.video[0].codec_context
-            return (cc.height, cc.width) if cc.height and cc.width else None
-    except Exception: return None       # decord, opened next, reports the problem
 
 def _diagnose(path: Path) -> str:
     "Why FFmpeg (through PyAV) cannot use `path` as a video, or '' if it sees nothing wrong; only called after a failure."
@@ -171,20 +175,15 @@ def _diagnose(path: Path) -> str:
     except Exception as e: return f"not a valid video container ({getattr(e, 'strerror', None) or e}; truncated, damaged or not a video)"
     return ""
 
-def open_video(path, size: int | None = None) -> decord.VideoReader:
-    "Open `path` with decord (CPU, one thread); with `size`, decord scales the shortest side to `size` while decoding (when the header gives the frame size)."
+def open_video(path) -> decord.VideoReader:
+    "Open `path` with decord (CPU, one thread); raises `VideoReadError`."
     path = Path(path)
     if not path.exists(): raise VideoReadError(path, "file not found")
     if not path.is_file(): raise VideoReadError(path, "not a file")
     if path.stat().st_size == 0: raise VideoReadError(path, "empty file (0 bytes)")
-    kw = {}
-    hw = _probe_hw(path) if size is not None else None
-    if hw is not None and _resized_hw(*hw, size) != hw:
-        h, w = _resized_hw(*hw, size)
-        kw = dict(width=w, height=h)
     decord.bridge.set_bridge("native")
     try:
-        with native_stderr_silenced(): vr = decord.VideoReader(str(path), ctx=decord.cpu(0), num_threads=1, **kw)
+        with native_stderr_silenced(): vr = decord.VideoReader(str(path), ctx=decord.cpu(0), num_threads=1)
     except Exception as e:
         reason = _decord_reason(e)
         if reason.startswith("Error reading"): reason = ""          # decord's message for "FFmpeg could not open it"
@@ -222,23 +221,18 @@ def read_frames(path, # the video file
                 start: float | None = None, end: float | None = None, # time window in seconds
                 rng: np.random.Generator | int | None = None, # randomness for 'random'
                 size: int | None = None, # S: shortest side -> S, centre crop S×S; None keeps the decoded size
-                decode_resize: bool = False, # let decord scale while decoding (needs `size`; measured no faster, see below)
                ) -> tuple[torch.Tensor, torch.Tensor, np.ndarray]: # frames uint8 (F,3,S,S), frame_mask bool (F,), indices (<=F,)
     "Read the sampled frames of one video with a single decord `get_batch`; raises `VideoReadError`."
     path = Path(path)
-    vr = open_video(path, size if decode_resize else None)
+    vr = open_video(path)
     fps = float(vr.get_avg_fps())
     idx = sample_frame_indices(len(vr), n_frames, mode, fps=fps, max_fps=max_fps, start=start, end=end, rng=rng)
     try:
         with native_stderr_silenced(): arr = vr.get_batch(idx.tolist()).asnumpy()
     except Exception as e:
-        err = e
-        if decode_resize and size is not None:      # decord's scaler fails on some small sizes: retry without it
-            try: arr, err = open_video(path).get_batch(idx.tolist()).asnumpy(), None
-            except Exception as e2: err = e2
-        if err is not None and _SIZE_BUG in str(err): arr, err = _read_with_pyav(path, idx), None
-        if err is not None:
-            raise VideoReadError(path, f"decoding failed ({len(vr)} frames in the index; reading {len(idx)} of them): {_decord_reason(err)}") from err
+        if _SIZE_BUG not in str(e):
+            raise VideoReadError(path, f"decoding failed ({len(vr)} frames in the index; reading {len(idx)} of them): {_decord_reason(e)}") from e
+        arr = _read_with_pyav(path, idx)
     del vr
     if arr.ndim != 4 or arr.shape[0] != len(idx): raise VideoReadError(path, f"decord returned an array of shape {arr.shape}")
     x = torch.from_numpy(np.ascontiguousarray(arr)).permute(0, 3, 1, 2)       # (k,3,H,W) uint8
