@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from .core import (DotProductHead, masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
                             register_head)
-from .temporal import (TemporalTransformer, TightTransfConfig, TightTransfHead, SeqLSTMHead, _init_new)
+from .temporal import (build_temporal, TightTransfConfig, TightTransfHead, _init_new)
 
 # %% auto #0
 __all__ = ['resolve_act', 'FrameFC', 'Excitation', 'Aggregation', 'EAConfig', 'EAHead', 'EASeqConfig', 'EASeqHead',
@@ -149,15 +149,14 @@ class EASeqHead(EAHead):
     config_cls = EASeqConfig
     def __init__(self, cfg: EASeqConfig):
         super().__init__(cfg)
-        if cfg.seq_type == "transf":
-            self.temporal_transformer = TemporalTransformer(cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions, cfg.ln_eps)
-        elif cfg.seq_type == "lstm": self.lstm = nn.LSTM(cfg.dim, cfg.dim, num_layers=1, batch_first=True)
-        else: raise ValueError(f"ea_seq: seq_type must be 'transf' or 'lstm', got {cfg.seq_type!r}")
+        if cfg.seq_type not in ("transf", "lstm"): raise ValueError(f"ea_seq: seq_type must be 'transf' or 'lstm', got {cfg.seq_type!r}")
+        if cfg.seq_type == "transf":    # the attribute names are the reference's state-dict keys
+            self.temporal_transformer = build_temporal("transformer", cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions, cfg.ln_eps)
+        else: self.lstm = build_temporal("lstm", cfg.dim, n_layers=1)
 
     def temporal(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         "(B,F,D), (B,F) -> (B,F,D): the sequential module with its residual."
-        if self.cfg.seq_type == "transf": return self.temporal_transformer(x, mask)
-        return SeqLSTMHead.temporal(self, x, mask)     # packed LSTM over the real frames + residual (uses self.lstm)
+        return (self.temporal_transformer if self.cfg.seq_type == "transf" else self.lstm)(x, mask)
 
     def init_from_backbone(self, backbone) -> dict:
         "seqTransf's CLIP4Clip initialisation from the backbone's text tower: {'temporal': what was copied} ({} for the LSTM)."

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
                             register_head)
-from .temporal import TemporalTransformer
+from .temporal import build_temporal
 
 # %% auto #0
 __all__ = ['PAD_BIAS', 'attention_pool', 'pad_bias', 'aos', 'aos_scaled', 'split_words', 'trim_words', 'MultiGrainedHead',
@@ -65,8 +65,7 @@ class MultiGrainedHead(RetrievalHead):
     pairwise = True
     def __init__(self, cfg):
         super().__init__(cfg)
-        self.temporal = (TemporalTransformer(cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions)
-                         if cfg.temporal else None)
+        self.temporal = build_temporal("transformer" if cfg.temporal else "none", cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions)
 
     def init_from_backbone(self, backbone) -> dict:
         "Initialise the temporal block from the backbone's text tower (CLIP4Clip); returns what was copied."

@@ -14,7 +14,7 @@ from fastcore.basics import patch
 
 from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
                             register_head, register_preset)
-from .temporal import TemporalTransformer
+from .temporal import build_temporal
 
 # %% auto #0
 __all__ = ['STOP_WORDS', 'S3MA_PAPER_SCALE', 'S3MA_ABLATIONS', 'word_pieces', 'caption_vocabulary', 'synthetic_vocabulary',
@@ -258,7 +258,7 @@ class S3MAHead(RetrievalHead):
         self.align_bias = nn.Parameter(torch.tensor(b0), requires_grad=cfg.learn_align_bias and cfg.use_alignment)
         if not (cfg.use_sparse or cfg.use_alignment):                 # no sparse space at all: the concepts are unused
             for p in (self.concepts, self.code_log_temp, self.code_bias): p.requires_grad_(False)
-        self.temporal_transformer = TemporalTransformer(cfg.dim, cfg.n_layers, ln_eps=cfg.ln_eps) if cfg.temporal == "seqTransf" else None
+        self.temporal_transformer = build_temporal("transformer" if cfg.temporal == "seqTransf" else "none", cfg.dim, cfg.n_layers, ln_eps=cfg.ln_eps)
         self.pairwise = cfg.use_fine                                  # coarse-only scoring is two matrix products
         self.word_tokens = [word_tokens(w) for w in self.words]       # each word's BPE ids, as inside a caption
         self.register_buffer("word_concept", torch.arange(W) % K)

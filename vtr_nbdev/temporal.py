@@ -17,9 +17,9 @@ from .core import (DotProductHead, masked_mean, VideoEmb, TextEmb, ScoreOut, Hea
                             register_head)
 
 # %% auto #0
-__all__ = ['LooseHead', 'MeanPConfig', 'MeanPHead', 'SeqLSTMConfig', 'SeqLSTMHead', 'padding_attn_mask', 'copy_from_text_tower',
-           'TemporalTransformer', 'SeqTransfConfig', 'SeqTransfHead', 'CrossPooler', 'TightTransfConfig',
-           'TightTransfHead']
+__all__ = ['TEMPORAL_KINDS', 'LooseHead', 'MeanPConfig', 'MeanPHead', 'SeqLSTMConfig', 'TemporalLSTM', 'SeqLSTMHead',
+           'padding_attn_mask', 'copy_from_text_tower', 'TemporalTransformer', 'build_temporal', 'SeqTransfConfig',
+           'SeqTransfHead', 'CrossPooler', 'TightTransfConfig', 'TightTransfHead']
 
 # %% ../nbs/05_temporal.ipynb #7f335659
 def _check_prefix(frame_mask: torch.Tensor):
@@ -55,23 +55,26 @@ class SeqLSTMConfig(HeadConfig):
     "seqLSTM: a 1-layer LSTM D -> D."
     n_layers: int = 1
 
+class TemporalLSTM(nn.LSTM):
+    "seqLSTM's temporal block: an LSTM D -> D over the real frames of each clip (packed) + residual: (B,F,D), (B,F) prefix mask -> (B,F,D)."
+    def __init__(self, dim: int, n_layers: int = 1): super().__init__(dim, dim, num_layers=n_layers, batch_first=True)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        "Padded positions carry the input unchanged (they are masked later)."
+        _check_prefix(mask)
+        lengths = mask.sum(1).clamp_min(1).cpu()                # pack needs >= 1; an empty clip pools to zeros anyway
+        out, _ = super().forward(pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False))
+        return pad_packed_sequence(out, batch_first=True, total_length=x.shape[1])[0] + x
+
 @register_head("seqLSTM")
 class SeqLSTMHead(LooseHead):
     "LSTM over the real frames + residual, then mean pooling."
     config_cls = SeqLSTMConfig
     def __init__(self, cfg: SeqLSTMConfig):
         super().__init__(cfg)
-        self.lstm = nn.LSTM(cfg.dim, cfg.dim, num_layers=cfg.n_layers, batch_first=True)
+        self.lstm = TemporalLSTM(cfg.dim, cfg.n_layers)      # an nn.LSTM: its state-dict keys are CLIP4Clip's `lstm.*`
 
-    def temporal(self, frame_feats, frame_mask):
-        "(B,F,D), (B,F) prefix mask -> (B,F,D); padded positions carry the input unchanged (they are masked later)."
-        _check_prefix(frame_mask)
-        B, Fr, D = frame_feats.shape
-        lengths = frame_mask.sum(1).clamp_min(1).cpu()          # pack needs >= 1; an empty clip pools to zeros anyway
-        packed = pack_padded_sequence(frame_feats, lengths, batch_first=True, enforce_sorted=False)
-        out, _ = self.lstm(packed)
-        out, _ = pad_packed_sequence(out, batch_first=True, total_length=Fr)
-        return out + frame_feats
+    def temporal(self, frame_feats, frame_mask): return self.lstm(frame_feats, frame_mask)
 
 # %% ../nbs/05_temporal.ipynb #729589da
 def _init_new(module: nn.Module, std: float = 0.02):
@@ -136,6 +139,17 @@ class TemporalTransformer(nn.Module):
         "Copy CLIP's text position embeddings and first text layers where shapes match; returns what was copied."
         return copy_from_text_tower(backbone, self.frame_position_embeddings, self.transformer, "frame_position_embeddings")
 
+# %% ../nbs/05_temporal.ipynb #b9bbb03e
+TEMPORAL_KINDS = ("none", "lstm", "transformer")
+
+def build_temporal(kind: str, dim: int, n_layers: int = 4, n_heads: int = 0, max_positions: int = 77,
+                   ln_eps: float = 1e-12) -> nn.Module | None:
+    "The temporal block of `kind`: None (frames as they are), `TemporalLSTM` (`n_layers` deep) or `TemporalTransformer`."
+    if kind == "none": return None
+    if kind == "lstm": return TemporalLSTM(dim, n_layers)
+    if kind == "transformer": return TemporalTransformer(dim, n_layers, n_heads, max_positions, ln_eps)
+    raise ValueError(f"temporal block kind must be one of {TEMPORAL_KINDS}, got {kind!r}")
+
 # %% ../nbs/05_temporal.ipynb #77db3e65
 @dataclass
 class SeqTransfConfig(HeadConfig):
@@ -151,7 +165,7 @@ class SeqTransfHead(LooseHead):
     config_cls = SeqTransfConfig
     def __init__(self, cfg: SeqTransfConfig):
         super().__init__(cfg)
-        self.temporal_transformer = TemporalTransformer(cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions, cfg.ln_eps)
+        self.temporal_transformer = build_temporal("transformer", cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions, cfg.ln_eps)
 
     def temporal(self, frame_feats, frame_mask): return self.temporal_transformer(frame_feats, frame_mask)
     def init_from_backbone(self, backbone) -> dict:
