@@ -12,7 +12,7 @@ import torch.nn.functional as F
 
 from .core import (DotProductHead, masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
                             register_head)
-from .temporal import (build_temporal, TightTransfConfig, TightTransfHead, _init_new)
+from .temporal import (build_temporal, TemporalConfig, TightTransfConfig, TightTransfHead, _init_new)
 
 # %% auto #0
 __all__ = ['resolve_act', 'FrameFC', 'Excitation', 'Aggregation', 'EAConfig', 'EAHead', 'EASeqConfig', 'EASeqHead',
@@ -132,16 +132,12 @@ class EAHead(DotProductHead):
 
 # %% ../nbs/06_excitation.ipynb #5396dbeb
 @dataclass
-class EASeqConfig(EAConfig):
+class EASeqConfig(EAConfig, TemporalConfig):
     """EA sequential type: excitation -> temporal module (+ residual) -> aggregation (or masked mean with
     `use_aggregation=False`: the 'excitation + seq + meanP' variant). `seq_type` 'transf' (seqTransf's transformer,
     `n_layers`, `n_heads` 0 = D/64, `max_positions`, LayerNorm eps `ln_eps`) or 'lstm' (seqLSTM's). `n_frames` is fixed per
     model (see `EAConfig`)."""
     seq_type: str = "transf"
-    n_layers: int = 4
-    n_heads: int = 0
-    max_positions: int = 77
-    ln_eps: float = 1e-12           # CLIP4Clip's LayerNorm eps, as seqTransf
 
 @register_head("ea_seq")
 class EASeqHead(EAHead):
@@ -151,8 +147,8 @@ class EASeqHead(EAHead):
         super().__init__(cfg)
         if cfg.seq_type not in ("transf", "lstm"): raise ValueError(f"ea_seq: seq_type must be 'transf' or 'lstm', got {cfg.seq_type!r}")
         if cfg.seq_type == "transf":    # the attribute names are the reference's state-dict keys
-            self.temporal_transformer = build_temporal("transformer", cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions, cfg.ln_eps)
-        else: self.lstm = build_temporal("lstm", cfg.dim, n_layers=1)
+            self.temporal_transformer = build_temporal("transformer", cfg)
+        else: self.lstm = build_temporal("lstm", cfg, n_layers=1)   # EA's LSTM is one layer whatever the transformer's depth
 
     def temporal(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         "(B,F,D), (B,F) -> (B,F,D): the sequential module with its residual."

@@ -13,7 +13,7 @@ import torch.nn.functional as F
 
 from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
                             register_head)
-from .temporal import build_temporal
+from .temporal import build_temporal, TemporalConfig
 
 # %% auto #0
 __all__ = ['PAD_BIAS', 'attention_pool', 'pad_bias', 'aos', 'aos_scaled', 'split_words', 'trim_words', 'MultiGrainedHead',
@@ -65,7 +65,7 @@ class MultiGrainedHead(RetrievalHead):
     pairwise = True
     def __init__(self, cfg):
         super().__init__(cfg)
-        self.temporal = build_temporal("transformer" if cfg.temporal else "none", cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions)
+        self.temporal = build_temporal("transformer" if cfg.temporal else "none", cfg)
 
     def init_from_backbone(self, backbone) -> dict:
         "Initialise the temporal block from the backbone's text tower (CLIP4Clip); returns what was copied."
@@ -85,12 +85,9 @@ class MultiGrainedHead(RetrievalHead):
 
 # %% ../nbs/07_multigrained.ipynb #df7b6358
 @dataclass
-class XClipConfig(HeadConfig):
-    "xclip: seqTransf block (`temporal`, depth, heads: 0 = D/64, position table) and λ of attention over similarities."
+class XClipConfig(TemporalConfig):
+    "xclip: seqTransf block (`temporal`; its sizes: `TemporalConfig`) and λ of attention over similarities."
     temporal: bool = True
-    n_layers: int = 4
-    n_heads: int = 0
-    max_positions: int = 77
     softmax_lambda: float = 100.0
 
 @register_head("xclip")
@@ -306,12 +303,9 @@ def sdr_loss(z: torch.Tensor, # (G,B,B) grain logits of a training batch, true p
 
 # %% ../nbs/07_multigrained.ipynb #04f7a5e1
 @dataclass
-class TCMGCConfig(HeadConfig):
-    "tcmgc: seqTransf block, LVA heads/dropout, SR keep rate, ISA λ and the SDR loss weight."
+class TCMGCConfig(TemporalConfig):
+    "tcmgc: seqTransf block (`temporal`; its sizes: `TemporalConfig`), LVA heads/dropout, SR keep rate, ISA λ and the SDR loss weight."
     temporal: bool = True
-    n_layers: int = 4
-    n_heads: int = 0           # temporal block heads (0 = D/64)
-    max_positions: int = 77
     num_mha_heads: int = 1     # LVA heads (X-Pool: 1)
     dropout: float = 0.3       # LVA dropout (X-Pool)
     keep_rate: float = 0.5     # SR: k = int(n_words * keep_rate)

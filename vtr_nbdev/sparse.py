@@ -14,7 +14,7 @@ from fastcore.basics import patch
 
 from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
                             register_head, register_preset)
-from .temporal import build_temporal
+from .temporal import build_temporal, TemporalConfig
 
 # %% auto #0
 __all__ = ['STOP_WORDS', 'S3MA_PAPER_SCALE', 'S3MA_ABLATIONS', 'word_pieces', 'caption_vocabulary', 'synthetic_vocabulary',
@@ -206,7 +206,7 @@ def fine_similarity(sent: torch.Tensor, # (T,D) normalised sentences
 
 # %% ../nbs/08_sparse.ipynb #46af776e
 @dataclass
-class S3MAConfig(HeadConfig):
+class S3MAConfig(TemporalConfig):
     "S3MA head: concept space, sparsity, similarities and loss weights. [ours] choices are all here (see the notebook)."
     n_concepts: int = 64            # K (paper-scale: 1024 with vocab='bpe'); the synthetic grammar has ~150 words
     top_k: int = 8                  # kappa, most active concepts per code (paper-scale: 32)
@@ -227,9 +227,7 @@ class S3MAConfig(HeadConfig):
     use_fine: bool = True           # sentence-frame similarities (else coarse only)
     use_alignment: bool = True      # caption-word supervision of the concepts
     random_init: bool = False       # concept vectors start random (word groups still from k-means)
-    temporal: str = "meanP"         # 'meanP' (mean of frames) | 'seqTransf' (CLIP4Clip's temporal transformer)
-    n_layers: int = 4               # temporal transformer depth (temporal='seqTransf')
-    ln_eps: float = 1e-12           # its LayerNorm eps (CLIP4Clip's value)
+    temporal: str = "meanP"         # 'meanP' (mean of frames) | 'seqTransf' (CLIP4Clip's temporal transformer; its sizes: `TemporalConfig`)
     kmeans_iters: int = 50          # Lloyd iterations of the concept initialisation
     seed: int = 0                   # seed of the concept initialisation
 
@@ -258,7 +256,7 @@ class S3MAHead(RetrievalHead):
         self.align_bias = nn.Parameter(torch.tensor(b0), requires_grad=cfg.learn_align_bias and cfg.use_alignment)
         if not (cfg.use_sparse or cfg.use_alignment):                 # no sparse space at all: the concepts are unused
             for p in (self.concepts, self.code_log_temp, self.code_bias): p.requires_grad_(False)
-        self.temporal_transformer = build_temporal("transformer" if cfg.temporal == "seqTransf" else "none", cfg.dim, cfg.n_layers, ln_eps=cfg.ln_eps)
+        self.temporal_transformer = build_temporal("transformer" if cfg.temporal == "seqTransf" else "none", cfg)
         self.pairwise = cfg.use_fine                                  # coarse-only scoring is two matrix products
         self.word_tokens = [word_tokens(w) for w in self.words]       # each word's BPE ids, as inside a caption
         self.register_buffer("word_concept", torch.arange(W) % K)

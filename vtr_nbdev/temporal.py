@@ -18,8 +18,8 @@ from .core import (DotProductHead, masked_mean, VideoEmb, TextEmb, ScoreOut, Hea
 
 # %% auto #0
 __all__ = ['TEMPORAL_KINDS', 'LooseHead', 'MeanPConfig', 'MeanPHead', 'SeqLSTMConfig', 'TemporalLSTM', 'SeqLSTMHead',
-           'padding_attn_mask', 'copy_from_text_tower', 'TemporalTransformer', 'build_temporal', 'SeqTransfConfig',
-           'SeqTransfHead', 'CrossPooler', 'TightTransfConfig', 'TightTransfHead']
+           'padding_attn_mask', 'copy_from_text_tower', 'TemporalTransformer', 'TemporalConfig', 'build_temporal',
+           'SeqTransfConfig', 'SeqTransfHead', 'CrossPooler', 'TightTransfConfig', 'TightTransfHead']
 
 # %% ../nbs/05_temporal.ipynb #7f335659
 def _check_prefix(frame_mask: torch.Tensor):
@@ -72,7 +72,7 @@ class SeqLSTMHead(LooseHead):
     config_cls = SeqLSTMConfig
     def __init__(self, cfg: SeqLSTMConfig):
         super().__init__(cfg)
-        self.lstm = TemporalLSTM(cfg.dim, cfg.n_layers)      # an nn.LSTM: its state-dict keys are CLIP4Clip's `lstm.*`
+        self.lstm = build_temporal("lstm", cfg)      # a `TemporalLSTM`, an nn.LSTM: its state-dict keys are CLIP4Clip's `lstm.*`
 
     def temporal(self, frame_feats, frame_mask): return self.lstm(frame_feats, frame_mask)
 
@@ -140,24 +140,28 @@ class TemporalTransformer(nn.Module):
         return copy_from_text_tower(backbone, self.frame_position_embeddings, self.transformer, "frame_position_embeddings")
 
 # %% ../nbs/05_temporal.ipynb #b9bbb03e
-TEMPORAL_KINDS = ("none", "lstm", "transformer")
-
-def build_temporal(kind: str, dim: int, n_layers: int = 4, n_heads: int = 0, max_positions: int = 77,
-                   ln_eps: float = 1e-12) -> nn.Module | None:
-    "The temporal block of `kind`: None (frames as they are), `TemporalLSTM` (`n_layers` deep) or `TemporalTransformer`."
-    if kind == "none": return None
-    if kind == "lstm": return TemporalLSTM(dim, n_layers)
-    if kind == "transformer": return TemporalTransformer(dim, n_layers, n_heads, max_positions, ln_eps)
-    raise ValueError(f"temporal block kind must be one of {TEMPORAL_KINDS}, got {kind!r}")
-
-# %% ../nbs/05_temporal.ipynb #77db3e65
 @dataclass
-class SeqTransfConfig(HeadConfig):
-    "seqTransf: `n_layers` blocks, `n_heads` (0 = D/64, at least 1), a position table of `max_positions` rows, LayerNorm eps `ln_eps`."
+class TemporalConfig(HeadConfig):
+    "The sizes of a head's transformer (temporal block or cross encoder): `n_layers` blocks, `n_heads` (0 = D/64, at least 1), `max_positions` rows of positions, LayerNorm eps `ln_eps`."
     n_layers: int = 4
     n_heads: int = 0
     max_positions: int = 77
     ln_eps: float = 1e-12           # CLIP4Clip's LayerNorm eps (torch's default is 1e-5)
+
+TEMPORAL_KINDS = ("none", "lstm", "transformer")
+
+def build_temporal(kind: str, cfg: HeadConfig, **sizes) -> nn.Module | None:
+    "The temporal block of `kind` for `cfg` (its `dim`, and the `TemporalConfig` sizes it has; `sizes` override them): None, `TemporalLSTM` or `TemporalTransformer`."
+    s = {k: getattr(cfg, k) for k in ("n_layers", "n_heads", "max_positions", "ln_eps") if hasattr(cfg, k)} | sizes
+    if kind == "none": return None
+    if kind == "lstm": return TemporalLSTM(cfg.dim, s.get("n_layers", 1))
+    if kind == "transformer": return TemporalTransformer(cfg.dim, **s)
+    raise ValueError(f"temporal block kind must be one of {TEMPORAL_KINDS}, got {kind!r}")
+
+# %% ../nbs/05_temporal.ipynb #77db3e65
+@dataclass
+class SeqTransfConfig(TemporalConfig):
+    "seqTransf: the temporal transformer's sizes (`TemporalConfig`)."
 
 @register_head("seqTransf")
 class SeqTransfHead(LooseHead):
@@ -165,7 +169,7 @@ class SeqTransfHead(LooseHead):
     config_cls = SeqTransfConfig
     def __init__(self, cfg: SeqTransfConfig):
         super().__init__(cfg)
-        self.temporal_transformer = build_temporal("transformer", cfg.dim, cfg.n_layers, cfg.n_heads, cfg.max_positions, cfg.ln_eps)
+        self.temporal_transformer = build_temporal("transformer", cfg)
 
     def temporal(self, frame_feats, frame_mask): return self.temporal_transformer(frame_feats, frame_mask)
     def init_from_backbone(self, backbone) -> dict:
@@ -184,13 +188,9 @@ class CrossPooler(nn.Module):
         return self.activation(self.dense(self.ln_pool(hidden[:, 0])))
 
 @dataclass
-class TightTransfConfig(HeadConfig):
-    "tightTransf: cross encoder depth/heads, position table size, LayerNorm eps, optional type embeddings, pairs per slice in `score`."
-    n_layers: int = 4
-    n_heads: int = 0
-    max_positions: int = 77
+class TightTransfConfig(TemporalConfig):
+    "tightTransf: the cross encoder's sizes (`TemporalConfig`), optional type embeddings, pairs per slice in `score`."
     pair_batch: int = 4096
-    ln_eps: float = 1e-12               # CLIP4Clip's LayerNorm eps (torch's default is 1e-5)
     use_type_embeddings: bool = False   # add text/video type rows to the input (commented out in CLIP4Clip's CrossEmbeddings)
 
 @register_head("tightTransf")
