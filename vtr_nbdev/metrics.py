@@ -16,8 +16,8 @@ from .core import commit_file
 
 # %% auto #0
 __all__ = ['PROTOCOLS', 'V2T_RULES', 'retrieval_ranks', 'v2t_ranks', 'metrics_from_ranks', 't2v_metrics', 'v2t_metrics',
-           'retrieval_metrics', 'format_metrics', 'infer_protocol', 'k_occurrence', 'skewness', 'hubness',
-           'plot_k_occurrence', 'results_dict', 'format_results', 'write_results', 'read_results']
+           'retrieval_metrics', 'format_metrics', 'recall_at_1', 'infer_protocol', 'k_occurrence', 'skewness',
+           'hubness', 'plot_k_occurrence', 'results_dict', 'format_results', 'write_results', 'read_results']
 
 # %% ../nbs/10_metrics.ipynb #4b8bd89b
 def _as_tensor(x) -> torch.Tensor: return x if isinstance(x, torch.Tensor) else torch.as_tensor(np.asarray(x))
@@ -100,6 +100,19 @@ def format_metrics(metrics: dict, digits: int = 1) -> str:
     lines = [" " * w + "".join(f"{c:>8}" for c in cols)]
     for name, m in metrics.items(): lines.append(f"{name:<{w}}" + "".join(f"{m[c]:>8.{digits}f}" for c in cols))
     return "\n".join(lines)
+
+# %% ../nbs/10_metrics.ipynb #26af0700
+def recall_at_1(sims, # (T,V) scores
+                gt=None, # (T,) correct video of each text (None: arange)
+                ties: str = "pessimistic", # 'pessimistic' (the ranks above) | 'random': expected value under a random tie-break
+               ) -> float: # t2v R@1 in percent (nan without texts)
+    "Text-to-video R@1 (%) with a tie convention."
+    if ties not in ("pessimistic", "random"): raise ValueError(f"ties must be 'pessimistic' or 'random', got {ties!r}")
+    if not len(sims): return float("nan")
+    if ties == "pessimistic": return metrics_from_ranks(retrieval_ranks(sims, gt))["R@1"]
+    sims, gt = _check(sims, gt); correct = sims.gather(1, gt[:, None])
+    higher, equal = (sims > correct).sum(1), (sims == correct).sum(1) - 1        # `equal` leaves out the correct video itself
+    return float(torch.where(higher == 0, 1.0 / (1 + equal).double(), torch.zeros((), dtype=torch.float64)).mean() * 100)
 
 # %% ../nbs/10_metrics.ipynb #244fd76d
 PROTOCOLS = {

@@ -19,9 +19,8 @@ __all__ = ['GENERATOR_VERSION', 'SHAPES', 'COLOURS', 'SIZES', 'ACTIONS', 'OPPOSI
            'ANNOTATION_FILES', 'COMPLETE_MARKER', 'SYNTH_OWNER', 'SynthConfigError', 'synth_config', 'simulate',
            'clip_problems', 'event_keys', 'clip_combos', 'sample_clip', 'order_twin', 'direction_twin', 'make_twin',
            'sample_twin_pair', 'render_background', 'render_states', 'render_clip', 'make_caption', 'clip_categories',
-           'make_captions', 'oracle_scores', 'recall_at_1', 'make_synthetic_spec', 'annotation_texts',
-           'check_synthetic_root', 'is_complete', 'generate_synthetic', 'default_synthetic_root', 'ensure_synthetic',
-           'synthetic_counts']
+           'make_captions', 'oracle_scores', 'make_synthetic_spec', 'annotation_texts', 'check_synthetic_root',
+           'is_complete', 'generate_synthetic', 'default_synthetic_root', 'ensure_synthetic', 'synthetic_counts']
 
 # %% ../nbs/03_synthetic.ipynb #0a3ef2fc
 GENERATOR_VERSION = '1.0'
@@ -489,20 +488,6 @@ def oracle_scores(mentions: Sequence[Sequence], # per caption: its mentions in t
         for v, es in enumerate(clips_events):
             out[t, v] = _lcs(ms, es) if order_aware else sum(any(_matches(m, e, True) for e in es) for m in ms)
     return out
-
-def recall_at_1(sims: np.ndarray, # `(T,V)` scores
-                gt: Sequence[int], # correct clip index per caption `(T,)`
-                ties: str = 'pessimistic', # 'pessimistic': any other item scoring >= the correct one beats it; 'random': expected value under a random tie-break
-               ) -> float: # R@1 in percent
-    "Text-to-video R@1 (%) with the given tie convention."
-    sims, gt = np.asarray(sims, dtype=np.float64), np.asarray(gt)
-    if len(gt) == 0: return float('nan')
-    correct = sims[np.arange(len(gt)), gt][:, None]
-    higher, equal = (sims > correct).sum(1), (sims == correct).sum(1) - 1   # `equal` excludes the correct item itself
-    if ties == 'pessimistic': hit = (higher + equal == 0).astype(float)
-    elif ties == 'random': hit = np.where(higher == 0, 1.0 / (1 + equal), 0.0)
-    else: raise ValueError(f"ties must be 'pessimistic' or 'random', got {ties!r}")
-    return float(100 * hit.mean())
 
 # %% ../nbs/03_synthetic.ipynb #4a6455bc
 def _heldout_combos(seed: int, n: int) -> list[tuple]:
