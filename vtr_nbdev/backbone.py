@@ -12,7 +12,7 @@ import torch.nn as nn
 import open_clip
 from fastcore.basics import patch
 
-from .core import UserError, OptionError, cache_root
+from .core import UserError, OptionError, cache_root, commit_file
 from .video import normalize_frames
 
 # %% auto #0
@@ -58,8 +58,8 @@ def register_model_configs(configs: dict[str, dict]) -> list[str]:
             raise ValueError(f"open_clip config {n!r} needs the keys embed_dim, vision_cfg and text_cfg; got {sorted(c)}")
     d = _config_dir()
     for n, c in todo.items():
-        tmp = d / f".{n}.{os.getpid()}.tmp"     # not commit_file: its temporary ends in .json, which open_clip's scan of `d` would read
-        tmp.write_text(json.dumps(c, indent=1)); os.replace(tmp, d / f"{n}.json")   # atomic: safe with parallel workers
+        # atomic, safe with parallel workers; the temporary sits in a staging subfolder, which open_clip's scan of `d` skips
+        commit_file(d, f"{n}.json", lambda tmp, c=c: tmp.write_text(json.dumps(c, indent=1)), durable=False)
     open_clip.add_model_config(d)
     return sorted(configs)
 
