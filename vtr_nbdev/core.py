@@ -263,7 +263,7 @@ class Registry(dict):
     def values(self): return dict.values(self.load())
     def items(self): return dict.items(self.load())
 
-_REGISTERS = r"^@register_head\(|register_preset\("   # what a module that registers methods has in its source
+_REGISTERS = r'^@register_head\(|register_preset\("'   # what a module that registers methods has in its source (a decorator line, a preset by name)
 HEADS: dict[str, type[RetrievalHead]] = Registry(_REGISTERS)
 
 def register_head(name: str):
