@@ -100,75 +100,75 @@ def train(config: TrainConfig | None = None, # the run's options (default `Train
     `head` sets the head's own config values (`parse_head_options`: 'keep_rate=0.3,n_layers=2')."""
     if config is not None and not isinstance(config, TrainConfig):
         raise TypeError(f"train: the first argument is a TrainConfig; give the method by name: train(method={config!r}, ...)")
-    c = dataclasses.replace(config or TrainConfig(), **kwargs)
-    check_ranges(batch_size=c.batch_size, epochs=c.epochs, frames=c.frames, words=c.words, workers=c.workers, lr=c.lr, lr_backbone=c.lr_backbone,
-                 coef_lr=c.coef_lr, wd=c.wd, warmup=c.warmup, accum_steps=c.accum_steps, checkpoint_every=c.checkpoint_every)
-    check_choices(method=c.method, dataset=c.dataset, preset=c.preset, vision=c.vision, amp=c.amp, device=c.device, backbone=c.backbone,
-                  pretrained=default_pretrained(c.backbone, c.dataset) if c.pretrained == "auto" else c.pretrained)
-    head = parse_head_options(c.method, c.head)     # a wrong name or value fails now
-    out = check_run_out(c.out, c.resume, c.overwrite)
+    cfg = dataclasses.replace(config or TrainConfig(), **kwargs)
+    check_ranges(batch_size=cfg.batch_size, epochs=cfg.epochs, frames=cfg.frames, words=cfg.words, workers=cfg.workers, lr=cfg.lr, lr_backbone=cfg.lr_backbone,
+                 coef_lr=cfg.coef_lr, wd=cfg.wd, warmup=cfg.warmup, accum_steps=cfg.accum_steps, checkpoint_every=cfg.checkpoint_every)
+    check_choices(method=cfg.method, dataset=cfg.dataset, preset=cfg.preset, vision=cfg.vision, amp=cfg.amp, device=cfg.device, backbone=cfg.backbone,
+                  pretrained=default_pretrained(cfg.backbone, cfg.dataset) if cfg.pretrained == "auto" else cfg.pretrained)
+    head = parse_head_options(cfg.method, cfg.head)     # a wrong name or value fails now
+    out = check_run_out(cfg.out, cfg.resume, cfg.overwrite)
     rank, world = init_distributed()          # a no-op unless launched by torchrun / accelerate launch
     t0, bars = time.time(), show and rank == 0 and live_output()
-    seed_everything(c.seed)
-    pretrained, vision, lr_backbone, workers = c.pretrained, c.vision, c.lr_backbone, c.workers   # resolved below
-    if pretrained == "auto": pretrained = default_pretrained(c.backbone, c.dataset)
+    seed_everything(cfg.seed)
+    pretrained, vision, lr_backbone, workers = cfg.pretrained, cfg.vision, cfg.lr_backbone, cfg.workers   # resolved below
+    if pretrained == "auto": pretrained = default_pretrained(cfg.backbone, cfg.dataset)
     if pretrained in ("none", ""): pretrained = None
     # frozen + cached features only on the synthetic benchmark: caching *every* frame of long real videos is not worth it
-    if vision == "auto": vision = "frozen" if pretrained and c.dataset == "synthetic" else "train"
-    if lr_backbone is None: lr_backbone = c.lr * (default_coef_lr(pretrained) if c.coef_lr is None else c.coef_lr)
+    if vision == "auto": vision = "frozen" if pretrained and cfg.dataset == "synthetic" else "train"
+    if lr_backbone is None: lr_backbone = cfg.lr * (default_coef_lr(pretrained) if cfg.coef_lr is None else cfg.coef_lr)
     if vision == "frozen": workers = 0       # reading cached features is cheaper than starting worker processes
-    root = resolve_data(c.dataset, c.data_path, c.preset)
-    splits = ("train", "val", c.test_split) + (("comp_test",) if c.dataset == "synthetic" else ())
-    ann = {s: read_dataset(c.dataset, root, s) for s in splits}
-    check_train_split(ann["train"], c.batch_size, world)
+    root = resolve_data(cfg.dataset, cfg.data_path, cfg.preset)
+    splits = ("train", "val", cfg.test_split) + (("comp_test",) if cfg.dataset == "synthetic" else ())
+    ann = {s: read_dataset(cfg.dataset, root, s) for s in splits}
+    check_train_split(ann["train"], cfg.batch_size, world)
     check_eval_videos({s: ann[s] for s in splits[1:]})
-    options = dict(method=c.method, dataset=c.dataset, data_path=str(Path(root).resolve()), backbone=c.backbone, pretrained=pretrained,
-                   vision=vision, frames=c.frames, words=c.words, freeze_backbone=bool(c.freeze_backbone), batch_size=c.batch_size, epochs=c.epochs,
-                   lr=c.lr, lr_backbone=lr_backbone, wd=c.wd, warmup=c.warmup, accum_steps=c.accum_steps, amp=c.amp, seed=c.seed, workers=workers,
+    options = dict(method=cfg.method, dataset=cfg.dataset, data_path=str(Path(root).resolve()), backbone=cfg.backbone, pretrained=pretrained,
+                   vision=vision, frames=cfg.frames, words=cfg.words, freeze_backbone=bool(cfg.freeze_backbone), batch_size=cfg.batch_size, epochs=cfg.epochs,
+                   lr=cfg.lr, lr_backbone=lr_backbone, wd=cfg.wd, warmup=cfg.warmup, accum_steps=cfg.accum_steps, amp=cfg.amp, seed=cfg.seed, workers=workers,
                    head=head)
-    changed = check_resume(c.resume, options, c.force_resume) if c.resume else {}
-    if rank == 0 and c.overwrite and not c.resume: clear_run(out)
+    changed = check_resume(cfg.resume, options, cfg.force_resume) if cfg.resume else {}
+    if rank == 0 and cfg.overwrite and not cfg.resume: clear_run(out)
     out.mkdir(parents=True, exist_ok=True)
-    if rank == 0: write_run(out, options, "running", changed_on_resume=changed); save_train_config(c, out)
-    model = build_retriever(c.method, backbone=c.backbone, pretrained=pretrained, n_frames=c.frames, n_words=c.words, **head)
+    if rank == 0: write_run(out, options, "running", changed_on_resume=changed); save_train_config(cfg, out)
+    model = build_retriever(cfg.method, backbone=cfg.backbone, pretrained=pretrained, n_frames=cfg.frames, n_words=cfg.words, **head)
     tok, S = model.tokenizer(), model.image_size
     store = None
     if vision == "frozen":
         freeze_vision(model); store = split_feature_store(model, list(ann.values()), bars)
-    reader = (lambda mode: store.reader(c.frames, mode)) if store is not None else (lambda mode: None)
-    train_ds = PairDataset(ann["train"], tok, n_frames=c.frames, size=S, mode="random", on_error="skip", seed=c.seed, frames=reader("random"))
-    valid_ds = PairDataset(ann["val"], tok, n_frames=c.frames, size=S, mode="uniform", on_error="raise", seed=c.seed, frames=reader("uniform"))
+    reader = (lambda mode: store.reader(cfg.frames, mode)) if store is not None else (lambda mode: None)
+    train_ds = PairDataset(ann["train"], tok, n_frames=cfg.frames, size=S, mode="random", on_error="skip", seed=cfg.seed, frames=reader("random"))
+    valid_ds = PairDataset(ann["val"], tok, n_frames=cfg.frames, size=S, mode="uniform", on_error="raise", seed=cfg.seed, frames=reader("uniform"))
     eval_texts = TextDataset(ann["val"], tok)
-    eval_videos = VideoDataset(ann["val"], n_frames=c.frames, size=S, mode="uniform", on_error="raise", frames=reader("uniform"))
-    dev = default_device(c.device)
-    dls = make_dataloaders(train_ds, valid_ds, eval_videos, eval_texts, bs=c.batch_size, num_workers=workers, device=dev, seed=c.seed)
+    eval_videos = VideoDataset(ann["val"], n_frames=cfg.frames, size=S, mode="uniform", on_error="raise", frames=reader("uniform"))
+    dev = default_device(cfg.device)
+    dls = make_dataloaders(train_ds, valid_ds, eval_videos, eval_texts, bs=cfg.batch_size, num_workers=workers, device=dev, seed=cfg.seed)
     learn = retrieval_learner(dls, model.to(dev), eval_dls=(dls.eval_video_dl, dls.eval_text_dl, eval_texts.text_video_idx),
-                              save_dir=out, wd=c.wd, freeze_backbone=c.freeze_backbone, show_eval_progress=bars,
-                              amp=c.amp, accum_steps=c.accum_steps, grad_checkpoint=c.grad_checkpoint,
-                              cbs=[CheckpointCallback(out / "checkpoints", every=c.checkpoint_every), DivergenceCallback(c.lr)])
+                              save_dir=out, wd=cfg.wd, freeze_backbone=cfg.freeze_backbone, show_eval_progress=bars,
+                              amp=cfg.amp, accum_steps=cfg.accum_steps, grad_checkpoint=cfg.grad_checkpoint,
+                              cbs=[CheckpointCallback(out / "checkpoints", every=cfg.checkpoint_every), DivergenceCallback(cfg.lr)])
     if hasattr(learn, "progress"): learn.progress.bars = bars   # else one line per epoch
     n_params = sum(p.numel() for p in model.parameters())
     n_train = sum(p.numel() for p in model.parameters() if p.requires_grad)
-    print(f"vtr_train: {c.method} on {c.dataset} ({root}), backbone {c.backbone} ({pretrained or 'random init'}, vision {vision}), "
+    print(f"vtr_train: {cfg.method} on {cfg.dataset} ({root}), backbone {cfg.backbone} ({pretrained or 'random init'}, vision {vision}), "
           f"{n_params/1e6:.2f}M params ({n_train/1e6:.2f}M trained), {len(train_ds)} train pairs, "
-          f"{len(ann['val'].videos)} val / {len(ann[c.test_split].videos)} {c.test_split} videos, device {dev}")
-    if rank == 0 and store is None: memory_estimate(model, c.batch_size, accum_steps=c.accum_steps, world_size=world, amp=c.amp)
-    start = resume_from(learn, c.resume) if c.resume else 0
-    if start: print(f"vtr_train: resumed from {c.resume}; epochs {start}..{c.epochs - 1} remain")
-    try: fit_warmup_cosine(learn, c.epochs, lr=c.lr, lr_backbone=lr_backbone, warmup_pct=c.warmup, start_epoch=start)
+          f"{len(ann['val'].videos)} val / {len(ann[cfg.test_split].videos)} {cfg.test_split} videos, device {dev}")
+    if rank == 0 and store is None: memory_estimate(model, cfg.batch_size, accum_steps=cfg.accum_steps, world_size=world, amp=cfg.amp)
+    start = resume_from(learn, cfg.resume) if cfg.resume else 0
+    if start: print(f"vtr_train: resumed from {cfg.resume}; epochs {start}..{cfg.epochs - 1} remain")
+    try: fit_warmup_cosine(learn, cfg.epochs, lr=cfg.lr, lr_backbone=lr_backbone, warmup_pct=cfg.warmup, start_epoch=start)
     except Diverged as e: raise Diverged(e.msg) from None
     except ValueError as e:
         if "contains NaN" not in str(e): raise
-        raise Diverged(f"training diverged: the validation scores are NaN; lower --lr (now {c.lr:g})") from None
+        raise Diverged(f"training diverged: the validation scores are NaN; lower --lr (now {cfg.lr:g})") from None
     if rank != 0: return {}                   # only rank 0 evaluates the test split and writes files
     skipped = len(train_ds.skipped)
     best = load_retriever(out / "best", device=dev)
-    res = evaluate_split(best, ann[c.test_split], c.batch_size, workers, store=store, show=bars)
-    res.update(method=c.method, dataset=c.dataset, backbone=c.backbone, pretrained=pretrained, vision=vision, epochs=c.epochs, seed=c.seed,
+    res = evaluate_split(best, ann[cfg.test_split], cfg.batch_size, workers, store=store, show=bars)
+    res.update(method=cfg.method, dataset=cfg.dataset, backbone=cfg.backbone, pretrained=pretrained, vision=vision, epochs=cfg.epochs, seed=cfg.seed,
                train_seconds=round(time.time() - t0, 1), skipped_train_videos=skipped, changed_on_resume=changed,
                val_history=json.loads((out / "metrics.json").read_text())["history"])
-    if c.dataset == "synthetic":   # the compositional split: attribute-action combinations never seen in training
-        comp = evaluate_split(best, ann["comp_test"], c.batch_size, workers, store=store, show=bars)
+    if cfg.dataset == "synthetic":   # the compositional split: attribute-action combinations never seen in training
+        comp = evaluate_split(best, ann["comp_test"], cfg.batch_size, workers, store=store, show=bars)
         res["comp_test"] = {k: comp[k] for k in ("t2v", "v2t", "n_texts", "n_videos", "chance_R@1")}
     write_results(res, out / "test_metrics.json"); write_run(out, options, "finished", changed_on_resume=changed)
     print(report(res, f"test split, best checkpoint ({out / 'best'}):"))
