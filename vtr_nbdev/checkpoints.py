@@ -19,9 +19,9 @@ with warnings.catch_warnings():   # fastai.layers applies torch.jit.script at im
 
 from .core import *
 from .losses import rank_and_world
-from .model import Retriever, save_retriever, load_retriever, is_retriever_dir, json_format, OutputExists
+from .model import save_retriever, is_retriever_dir, json_format, OutputExists
 from .learner import RetrievalEvalCallback, unwrap
-from .cli import load_train_config
+from .cli import load_train_config, INVOCATION_OPTIONS
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'RUN_FORMAT', 'RUN_ARTEFACTS', 'RESULT_OPTIONS', 'CheckpointError', 'rng_state', 'set_rng_state',
@@ -317,8 +317,7 @@ def check_resume(resume, options: dict, force: bool = False) -> dict:
 def recorded_recipe(folder: Path, meta: dict) -> dict:
     "The options a run was started with: its `train_config.json` (the `TrainConfig` as given), else for a run from before that file the options in its `run.json`."
     if (folder / "train_config.json").exists():
-        recipe = asdict(load_train_config(folder))
-        return {k: v for k, v in recipe.items() if k not in ("resume", "overwrite", "force_resume", "out")}
+        return {k: v for k, v in asdict(load_train_config(folder)).items() if k not in (*INVOCATION_OPTIONS, "out")}
     return {k: ("none" if (k == "pretrained" and v is None) else v) for k, v in (meta.get("options") or {}).items()}
 
 def resumed_options(options: dict, # `vtr_train`'s options by name, as parsed

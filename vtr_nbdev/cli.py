@@ -13,9 +13,9 @@ import torch
 from .core import *
 
 # %% auto #0
-__all__ = ['SYNTHETIC_COEF_LR', 'RANGES', 'TRAIN_CONFIG_FORMAT', 'DataPathMissing', 'resolve_data', 'default_pretrained',
-           'default_coef_lr', 'check_ranges', 'check_choices', 'parse_typed', 'parse_pp_params', 'parse_head_options',
-           'TrainConfig', 'save_train_config', 'load_train_config', 'options_of']
+__all__ = ['SYNTHETIC_COEF_LR', 'RANGES', 'TRAIN_CONFIG_FORMAT', 'INVOCATION_OPTIONS', 'DataPathMissing', 'resolve_data',
+           'default_pretrained', 'default_coef_lr', 'check_ranges', 'check_choices', 'parse_typed', 'parse_pp_params',
+           'parse_head_options', 'TrainConfig', 'save_train_config', 'load_train_config', 'options_of']
 
 # %% ../nbs/11b_cli.ipynb #81c4f0f9
 class DataPathMissing(UserError, FileNotFoundError):
@@ -160,11 +160,11 @@ class TrainConfig:
 
 # %% ../nbs/11b_cli.ipynb #6cab8256
 TRAIN_CONFIG_FORMAT = "vtr_nbdev.train_config/1"   # the "format" of a run folder's train_config.json
-_INVOCATION = ("resume", "overwrite", "force_resume")  # what one command does with a run folder, not part of its recipe
+INVOCATION_OPTIONS = ("resume", "overwrite", "force_resume")  # what one command does with a run folder, not part of its recipe
 
 def save_train_config(cfg: TrainConfig, out) -> Path:
     "Write `out/train_config.json` crash-safely: the run's recipe (`cfg` without the invocation-only options)."
-    recipe = {**asdict(cfg), **{k: getattr(TrainConfig, k) for k in _INVOCATION}}
+    recipe = {k: v for k, v in asdict(cfg).items() if k not in INVOCATION_OPTIONS}
     text = json.dumps({"format": TRAIN_CONFIG_FORMAT, "config": recipe}, indent=1)
     return commit_file(Path(out), "train_config.json", lambda tmp: tmp.write_text(text))
 
@@ -175,7 +175,7 @@ def load_train_config(path) -> TrainConfig:
     except (OSError, ValueError) as e: raise OptionError(f"{f}: not a readable train_config.json ({type(e).__name__})") from None
     if not isinstance(d, dict) or d.get("format") != TRAIN_CONFIG_FORMAT or not isinstance(d.get("config"), dict):
         raise OptionError(f"{f}: not a train_config.json (format {TRAIN_CONFIG_FORMAT})")
-    unknown = sorted(set(d["config"]) - {f.name for f in fields(TrainConfig)})
+    unknown = sorted(set(d["config"]) - {field.name for field in fields(TrainConfig)})
     if unknown: raise OptionError(f"{f}: options this version does not know: {', '.join(unknown)}")
     return TrainConfig(**d["config"])
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/17_console.ipynb #f0d3038e
 from __future__ import annotations
-import functools, inspect, json, os, sys, time
+import functools, json, sys, time
 from dataclasses import asdict, fields
 from pathlib import Path
 

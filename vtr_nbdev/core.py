@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #326b1350
 from __future__ import annotations
-import glob, json, math, os, random, re, secrets, shutil, sys, dataclasses
+import json, math, os, random, re, secrets, shutil, sys, dataclasses
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Iterable

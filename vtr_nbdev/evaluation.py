@@ -4,16 +4,15 @@
 
 # %% ../nbs/12b_evaluation.ipynb #77541738
 from __future__ import annotations
-import hashlib, json
+import json
 from pathlib import Path
 
 import torch
-from torch.utils.data import DataLoader, Subset
 
 from .core import *
 from .data import read_dataset, VideoDataset, TextDataset
 from .metrics import retrieval_ranks, metrics_from_ranks, results_dict, format_results, write_results, t2v_metrics, v2t_metrics
-from .postprocess import postprocess_results, tune_invgc, rsum, POSTPROCESSORS
+from .postprocess import postprocess_results, rsum, POSTPROCESSORS
 from .model import (load_retriever, encode_loader, similarity, Retriever, pooled_text_vector, pooled_video_vector,
                              zero_shot_retriever)
 from .cli import check_ranges, check_choices, resolve_data, parse_pp_params
@@ -72,8 +71,9 @@ def split_results(sims: torch.Tensor, gt, ann) -> dict:
     paragraph = bool(getattr(ann, "paragraph", False))
     res = results_dict(sims, gt, paragraph=paragraph)
     if not paragraph:
-        res["categories"] = per_category_r1(sims, torch.as_tensor(gt), _text_captions(ann))
-        tw = twin_pair_accuracy(sims, _text_captions(ann), [v.video_id for v in ann.videos])
+        captions = _text_captions(ann)
+        res["categories"] = per_category_r1(sims, torch.as_tensor(gt), captions)
+        tw = twin_pair_accuracy(sims, captions, [v.video_id for v in ann.videos])
         if tw["n"]: res["twin_pairs"] = tw
     return res
 

@@ -10,8 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .core import (DotProductHead, masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
-                            register_head)
+from .core import DotProductHead, masked_mean, masked_softmax, VideoEmb, HeadConfig, register_head
 from .temporal import (build_temporal, TemporalConfig, TightTransfConfig, TightTransfHead, _init_new)
 
 # %% auto #0

@@ -4,12 +4,7 @@
 
 # %% ../nbs/14c_experiments.ipynb #ec5f1865
 from __future__ import annotations
-import tempfile
-from pathlib import Path
-
-from .core import *
 from .data import read_dataset
-from .synthetic import ensure_synthetic
 from .backbone import SYNTHETIC_BACKBONE
 from .model import zero_shot_retriever
 from .evaluation import evaluate_split

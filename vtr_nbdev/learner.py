@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_learner.ipynb #8cd68ad8
 from __future__ import annotations
-import hashlib, importlib.util, json, math, os, random, shutil, socket, sys, time, warnings
+import importlib.util, math, os, socket, warnings
 from functools import partial
 from pathlib import Path
 from types import SimpleNamespace

@@ -4,13 +4,11 @@
 
 # %% ../nbs/10_metrics.ipynb #0262fcca
 from __future__ import annotations
-import inspect, json, math
+import json
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from .core import commit_file
 

@@ -25,7 +25,7 @@ __all__ = ['CPU_CHUNK_BYTES', 'RETRIEVER_FORMAT', 'RETRIEVER_WHAT', 'list_method
 
 # %% ../nbs/11_model.ipynb #66fa947a
 def list_methods() -> list[str]:
-    "Names of every registered retrieval method: heads and presets (importing the package registers them all)."
+    "Names of every registered retrieval method: heads and presets (the registry imports every module that registers one on first read)."
     return sorted(k for k in [*HEADS, *HEAD_PRESETS] if not k.startswith("_"))
 
 # %% ../nbs/11_model.ipynb #952a1488

@@ -11,8 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
-                            register_head)
+from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, RetrievalHead, register_head)
 from .temporal import build_temporal, TemporalConfig
 
 # %% auto #0

@@ -4,7 +4,7 @@
 
 # %% ../nbs/13_search.ipynb #2caf90e3
 from __future__ import annotations
-import contextlib, functools, glob, hashlib, html, io, json, math, os, secrets, shlex, shutil, sys, tempfile, time, unicodedata
+import contextlib, hashlib, html, io, json, math, os, secrets, shlex, shutil, time, unicodedata
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
 from typing import Sequence
@@ -18,10 +18,9 @@ from fastcore.basics import patch
 from .core import *
 from .video import VideoReadError, VIDEO_EXTS
 from .data import VideoFrames
-from .backbone import SYNTHETIC_BACKBONE
 from .ann import approx_index_params, build_faiss_index, faiss_search
-from .model import (Retriever, build_retriever, load_retriever, similarity, json_format, OutputExists, encode_batches, encode_loader,
-                             pooled_video_vector, pooled_text_vector, zero_shot_options, zero_shot_retriever)
+from .model import (Retriever, load_retriever, similarity, json_format, OutputExists, encode_batches, encode_loader,
+                             pooled_video_vector, pooled_text_vector, zero_shot_retriever)
 
 # %% auto #0
 __all__ = ['INDEX_FORMAT', 'INDEX_FORMATS', 'PARTIAL_FORMAT', 'PARTIAL_NAME', 'INDEX_WHAT', 'LOCK_NAME', 'SHARD_FORMAT',

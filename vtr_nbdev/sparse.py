@@ -12,8 +12,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 from fastcore.basics import patch
 
-from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, HeadConfig, RetrievalHead,
-                            register_head, register_preset)
+from .core import (masked_mean, masked_softmax, VideoEmb, TextEmb, ScoreOut, RetrievalHead, register_head,
+                            register_preset)
 from .temporal import build_temporal, TemporalConfig
 
 # %% auto #0

@@ -15,9 +15,8 @@ with warnings.catch_warnings():   # fastai.layers applies torch.jit.script at im
 from .core import *
 from .data import read_dataset, PairDataset, VideoDataset, TextDataset, make_dataloaders
 from .video import probe_video, VideoReadError
-from .metrics import write_results, format_results
+from .metrics import write_results
 from .model import build_retriever, load_retriever, Retriever
-from .backbone import SYNTHETIC_BACKBONE
 from .features import cached_frame_features
 from .learner import retrieval_learner, fit_warmup_cosine, memory_estimate, init_distributed
 from .checkpoints import CheckpointCallback, resume_from, check_run_out, clear_run, write_run, check_resume
